@@ -1,0 +1,5 @@
+"""``python -m layout`` runs the CLI."""
+
+from layout.cli import main
+
+main()

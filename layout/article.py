@@ -1,0 +1,245 @@
+"""The article model: metadata and an ordered list of body blocks.
+
+Every text field that holds markup is sanitized when the model is built (see ``sanitize``),
+so templates can trust ``markup`` and nothing else. Ingest hands over markup it has already
+sanitized and says so through the validation context (``{"sanitized": True}``), which skips
+the second pass on the hot path.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal, Union
+
+from markupsafe import Markup
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
+
+from layout.repair import repair_html
+from layout.sanitize import clean_flow, clean_inline, is_safe_url
+
+
+def _already_sanitized(info: ValidationInfo) -> bool:
+    return bool(info.context and info.context.get("sanitized"))
+
+
+def _check_url(value: str | None, *, image: bool = False) -> str | None:
+    """Unsafe URLs (``javascript:``, ``data:`` outside images) are removed, not rejected:
+    a content problem never stops a page from rendering."""
+    if value is None or is_safe_url(value, image=image):
+        return value
+    return None
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _InlineText(_Model):
+    """A block whose ``html`` is phrasing markup (links, emphasis, line breaks, code)."""
+
+    html: str
+
+    @field_validator("html")
+    @classmethod
+    def _sanitize(cls, value: str, info: ValidationInfo) -> str:
+        return value if _already_sanitized(info) else clean_inline(value)
+
+    @property
+    def markup(self) -> Markup:
+        """The sanitized markup, marked safe for the templates."""
+        return Markup(self.html)
+
+
+class Paragraph(_InlineText):
+    kind: Literal["paragraph"] = "paragraph"
+
+
+class Heading(_InlineText):
+    kind: Literal["heading"] = "heading"
+    level: int = Field(2, ge=1, le=6)
+
+
+class Note(_InlineText):
+    """A closing note such as "Additional reporting by ..."."""
+
+    kind: Literal["note"] = "note"
+
+
+class Image(_Model):
+    """An image or figure. ``caption`` is phrasing markup; ``credit`` is plain text."""
+
+    kind: Literal["image"] = "image"
+    src: str | None = None
+    alt: str = ""
+    width: int | None = Field(None, ge=1, le=100_000)
+    height: int | None = Field(None, ge=1, le=100_000)
+    caption: str | None = None
+    credit: str | None = None
+
+    @field_validator("src")
+    @classmethod
+    def _safe_src(cls, value: str | None) -> str | None:
+        return _check_url(value, image=True)
+
+    @field_validator("caption")
+    @classmethod
+    def _sanitize_caption(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None or _already_sanitized(info):
+            return value
+        return clean_inline(value)
+
+    @property
+    def caption_markup(self) -> Markup | None:
+        return Markup(self.caption) if self.caption else None
+
+
+class ListBlock(_Model):
+    kind: Literal["list"] = "list"
+    ordered: bool = False
+    items: list[str]
+
+    @field_validator("items")
+    @classmethod
+    def _sanitize_items(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        if _already_sanitized(info):
+            return value
+        return [repair_html(clean_flow(item)) for item in value]
+
+    @property
+    def item_markup(self) -> list[Markup]:
+        return [Markup(item) for item in self.items]
+
+
+class _FlowHtml(_Model):
+    """A block carried as sanitized block markup."""
+
+    html: str
+
+    @field_validator("html")
+    @classmethod
+    def _sanitize(cls, value: str, info: ValidationInfo) -> str:
+        return value if _already_sanitized(info) else repair_html(clean_flow(value))
+
+    @property
+    def markup(self) -> Markup:
+        return Markup(self.html)
+
+
+class Quote(_FlowHtml):
+    """A block quote or pull quote; ``html`` may hold several paragraphs."""
+
+    kind: Literal["quote"] = "quote"
+    attribution: str | None = None
+    pull: bool = False
+
+
+class Table(_FlowHtml):
+    kind: Literal["table"] = "table"
+
+
+class Embed(_FlowHtml):
+    """A social post (tweet, Instagram, TikTok) kept as its sanitized blockquote."""
+
+    kind: Literal["embed"] = "embed"
+    provider: str
+    url: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _safe_url(cls, value: str | None) -> str | None:
+        return _check_url(value)
+
+
+class RawHtml(_FlowHtml):
+    """Markup ingest did not recognise: kept, sanitized, never dropped."""
+
+    kind: Literal["html"] = "html"
+
+
+class Video(_Model):
+    kind: Literal["video"] = "video"
+    provider: str
+    video_id: str | None = None
+    src: str | None = None
+    title: str = ""
+    duration: int | None = Field(None, ge=0)
+    poster: str | None = None
+
+    @field_validator("src", "poster")
+    @classmethod
+    def _safe_urls(cls, value: str | None) -> str | None:
+        return _check_url(value, image=True)
+
+
+class Related(_Model):
+    """A link to another article, shown as a card."""
+
+    kind: Literal["related"] = "related"
+    url: str | None
+    title: str
+
+    @field_validator("url")
+    @classmethod
+    def _safe_url(cls, value: str | None) -> str | None:
+        return _check_url(value)
+
+
+class Divider(_Model):
+    kind: Literal["divider"] = "divider"
+
+
+class SlotMarker(_Model):
+    """An editor's explicit slot marker: a named unit goes exactly here."""
+
+    kind: Literal["slot"] = "slot"
+    unit: str
+
+
+Block = Annotated[
+    Union[
+        Paragraph, Heading, Image, Quote, ListBlock, Table, Embed, Video, Related, RawHtml,
+        Divider, Note, SlotMarker,
+    ],
+    Field(discriminator="kind"),
+]
+
+TEXT_KINDS = frozenset({"paragraph", "heading", "quote", "note", "list", "table", "embed", "html"})
+
+
+class Article(_Model):
+    """An article: metadata plus body blocks in reading order."""
+
+    id: str = Field(min_length=1, max_length=200)
+    url: str | None = None
+    headline: str
+    dek: str | None = None
+    summary: list[str] = Field(default_factory=list)
+    byline: str | None = None
+    section: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    published: datetime | None = None
+    updated: datetime | None = None
+    lang: str = "en"
+    dir: Literal["ltr", "rtl", "auto"] = "ltr"
+    hero: Image | None = None
+    access: Literal["free", "metered", "premium"] = "metered"
+    comment_count: int | None = Field(None, ge=0)
+    no_ads: bool = False
+    brand_safety: list[str] = Field(default_factory=list)
+    blocks: list[Block] = Field(default_factory=list)
+
+    @field_validator("url")
+    @classmethod
+    def _safe_url(cls, value: str | None) -> str | None:
+        return _check_url(value)
+
+
+def article_from_data(data: Any, *, sanitized: bool = False) -> Article:
+    """Validate article data (from JSON or from ingest) into an :class:`Article`."""
+    return Article.model_validate(data, context={"sanitized": sanitized})

@@ -1,0 +1,123 @@
+"""The ``layout`` command.
+
+Every command turns a :class:`LayoutError` into one line per problem on stderr and exit code
+2; output goes to stdout or ``-o FILE``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Callable, NoReturn, Optional
+
+import typer
+
+from layout.article import Article
+from layout.engine import Engine
+from layout.errors import LayoutError
+from layout.sources import load_article
+from layout.viewer import Viewer
+
+app = typer.Typer(
+    name="layout",
+    help="Ad-slot and paywall page layout for news articles.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class DeviceOption(str, Enum):
+    mobile = "mobile"
+    desktop = "desktop"
+
+
+class AudienceOption(str, Enum):
+    anonymous = "anonymous"
+    registered = "registered"
+    subscriber = "subscriber"
+
+
+class FormatOption(str, Enum):
+    html = "html"
+    fragment = "fragment"
+    json = "json"
+
+
+class SchemaName(str, Enum):
+    article = "article"
+    rules = "rules"
+
+
+InputArg = Annotated[Path, typer.Argument(help="Article JSON, or body HTML (+ NAME.meta.json).")]
+TemplatesOpt = Annotated[
+    Optional[Path], typer.Option("--templates", help="Theme directory searched before the default.")
+]
+DeviceOpt = Annotated[DeviceOption, typer.Option("--device", help="Device profile.")]
+AudienceOpt = Annotated[AudienceOption, typer.Option("--audience", help="Reader audience.")]
+
+
+def fail(lines: list[str]) -> NoReturn:
+    """Print one line per problem on stderr and exit 2."""
+    for line in lines:
+        typer.echo(f"error: {line}", err=True)
+    raise typer.Exit(2)
+
+
+def guarded(action: Callable[[], Any]) -> Any:
+    """Run ``action``; a LayoutError becomes exit 2 with one line per problem."""
+    try:
+        return action()
+    except LayoutError as error:
+        fail(error.lines())
+
+
+def write_output(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        fail([f"{output}: cannot write the output ({error.strerror})"])
+
+
+def _engine(templates: Path | None) -> Engine:
+    if templates is not None and not templates.is_dir():
+        fail([f"{templates}: --templates expects a directory; found none there"])
+    return Engine(templates=templates)
+
+
+@app.command()
+def render(
+    input: InputArg,
+    device: DeviceOpt = DeviceOption.mobile,
+    audience: AudienceOpt = AudienceOption.anonymous,
+    meter: Annotated[Optional[str], typer.Option("--meter", help="The reader's meter token.")] = None,
+    format: Annotated[FormatOption, typer.Option("--format", help="Output format.")] = FormatOption.html,
+    templates: TemplatesOpt = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write here.")] = None,
+) -> None:
+    """Render an article as a page, a fragment or the layout plan JSON."""
+    engine = _engine(templates)
+    article: Article = guarded(lambda: load_article(input))
+    viewer = Viewer(device=device.value, audience=audience.value, meter=meter)
+    result = guarded(lambda: engine.render(article, viewer, format=format.value))
+    if format is FormatOption.json:
+        write_output(json.dumps(result.plan, indent=2, ensure_ascii=False) + "\n", output)
+    else:
+        write_output(result.html, output)
+
+
+@app.command()
+def schema(name: Annotated[SchemaName, typer.Argument(help="article or rules")]) -> None:
+    """Print the JSON Schema of the article or rule-set format."""
+    model = Article
+    typer.echo(json.dumps(model.model_json_schema(), indent=2))
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,261 @@
+"""Body HTML -> top-level blocks.
+
+The fragment is sanitized once with nh3, parsed with lxml, and walked from the top:
+wrappers (div, section, article, main, ...) are unwrapped, recognised elements become typed
+blocks, loose inline content between blocks becomes paragraphs, and anything else becomes a
+sanitized raw-html block. Text is never dropped: a case that does not fit a typed block
+cleanly falls back to raw html.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any, Iterator
+
+import lxml.html
+from lxml import etree
+
+from layout.article import Article, article_from_data
+from layout.embeds import embed_from_blockquote, video_from_iframe
+from layout.repair import repair_tree
+from layout.sanitize import PHRASING, clean_body, clean_inline
+
+_WRAPPERS = frozenset(
+    "div section article main header footer aside nav hgroup address details summary "
+    "center body html span a b i em strong small font".split()
+)
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src")
+
+BlockData = dict[str, Any]
+
+
+def ingest_html(html: str, meta: dict[str, Any], *, default_id: str) -> Article:
+    """Turn a body fragment plus metadata into an :class:`Article`."""
+    root = lxml.html.fragment_fromstring(clean_body(html) or "", create_parent="div")
+    repair_tree(root)
+    blocks = list(_Walker().blocks(root))
+    data = dict(meta)
+    data.setdefault("id", default_id)
+    leading = _leading_headline(blocks)
+    if leading is not None and data.get("headline") in (None, "", leading):
+        blocks.pop(0)
+        data["headline"] = leading
+    if not data.get("headline"):
+        data["headline"] = _first_words(blocks) or default_id
+    data["blocks"] = blocks
+    return article_from_data(data, sanitized=True)
+
+
+def _leading_headline(blocks: list[BlockData]) -> str | None:
+    """The text of a leading h1: it becomes the headline and is shown once, in the header."""
+    if blocks and blocks[0]["kind"] == "heading" and blocks[0]["level"] == 1:
+        return _markup_text(blocks[0]["html"]) or None
+    return None
+
+
+def _first_words(blocks: list[BlockData], count: int = 12) -> str | None:
+    """A stand-in headline when there is none: the first heading, or the opening words."""
+    texts = [b.get("html", "") for b in blocks if b["kind"] in ("heading", "paragraph")]
+    heading = next((b["html"] for b in blocks if b["kind"] == "heading"), None)
+    source = heading if heading is not None else (texts[0] if texts else "")
+    words = _markup_text(source).split()
+    if not words:
+        return None
+    return " ".join(words[:count]) + ("…" if len(words) > count else "")
+
+
+def _markup_text(html: str) -> str:
+    if not html.strip():
+        return ""
+    text: str = lxml.html.fragment_fromstring(html, create_parent="span").text_content()
+    return " ".join(text.split())
+
+
+def inner_html(element: etree._Element) -> str:
+    """The markup inside an element, as lxml serializes it."""
+    parts = [escape(element.text, quote=False)] if element.text else []
+    parts.extend(etree.tostring(child, method="html", encoding="unicode") for child in element)
+    return "".join(parts)
+
+
+def outer_html(element: etree._Element) -> str:
+    return etree.tostring(element, method="html", encoding="unicode", with_tail=False)
+
+
+def is_phrasing_only(element: etree._Element) -> bool:
+    """True when every descendant element is phrasing content (valid inside a <p>)."""
+    return all(child.tag in PHRASING for child in element.iterdescendants())
+
+
+def _text_of(element: etree._Element) -> str:
+    return " ".join(element.text_content().split())
+
+
+class _Walker:
+    """Walks a sanitized tree and yields block data in reading order."""
+
+    def __init__(self) -> None:
+        self._inline: list[str] = []
+
+    def blocks(self, container: etree._Element) -> Iterator[BlockData]:
+        if container.text:
+            self._inline.append(escape(container.text, quote=False))
+        for child in container:
+            if not isinstance(child.tag, str):
+                continue
+            if child.tag in PHRASING and is_phrasing_only(child):
+                self._inline.append(outer_html(child))
+            else:
+                yield from self._flush()
+                yield from self._element(child)
+            if child.tail:
+                self._inline.append(escape(child.tail, quote=False))
+        if container.getparent() is None:
+            yield from self._flush()
+
+    def _flush(self) -> Iterator[BlockData]:
+        html = "".join(self._inline).strip()
+        self._inline = []
+        if not html:
+            return
+        fragment = lxml.html.fragment_fromstring(html, create_parent="span")
+        if fragment.text_content().strip():
+            yield {"kind": "paragraph", "html": html}
+        else:
+            yield from (_image(img) for img in fragment.iter("img"))
+
+    def _element(self, element: etree._Element) -> Iterator[BlockData]:
+        tag = element.tag
+        if tag == "p":
+            yield from self._paragraph(element)
+        elif tag in _HEADINGS:
+            yield _heading(element)
+        elif tag == "figure":
+            yield from self._figure(element)
+        elif tag == "img":
+            yield _image(element)
+        elif tag == "iframe":
+            video = video_from_iframe(element)
+            if video is not None:
+                yield video
+        elif tag == "blockquote":
+            yield embed_from_blockquote(element) or _quote(element)
+        elif tag in ("ul", "ol"):
+            yield _list(element)
+        elif tag == "table":
+            yield {"kind": "table", "html": outer_html(element)}
+        elif tag == "hr":
+            yield {"kind": "divider"}
+        elif tag in _WRAPPERS or tag in PHRASING:
+            yield from self._wrapper(element)
+        else:
+            yield {"kind": "html", "html": outer_html(element)}
+
+    def _wrapper(self, element: etree._Element) -> Iterator[BlockData]:
+        if is_phrasing_only(element) and element.tag not in PHRASING:
+            yield from self._paragraph(element)
+            return
+        yield from self.blocks(element)
+        yield from self._flush()
+
+    def _paragraph(self, element: etree._Element) -> Iterator[BlockData]:
+        if not is_phrasing_only(element):
+            yield from self._wrapper_children(element)
+            return
+        related = _related(element)
+        if related is not None:
+            yield related
+            return
+        self._inline.append(inner_html(element))
+        yield from self._flush()
+
+    def _wrapper_children(self, element: etree._Element) -> Iterator[BlockData]:
+        yield from self.blocks(element)
+        yield from self._flush()
+
+    def _figure(self, element: etree._Element) -> Iterator[BlockData]:
+        figure = _figure_image(element)
+        if figure is not None:
+            yield figure
+            return
+        iframe = next(element.iter("iframe"), None)
+        if iframe is not None and not _text_of(element):
+            video = video_from_iframe(iframe)
+            if video is not None:
+                yield video
+                return
+        yield {"kind": "html", "html": outer_html(element)}
+
+
+def _heading(element: etree._Element) -> BlockData:
+    html = inner_html(element)
+    if not is_phrasing_only(element):
+        html = clean_inline(html)
+    return {"kind": "heading", "level": _HEADINGS[element.tag], "html": html.strip()}
+
+
+def _related(element: etree._Element) -> BlockData | None:
+    """A paragraph that is one link and nothing else is a related-link card."""
+    children = [child for child in element if isinstance(child.tag, str)]
+    if len(children) != 1 or children[0].tag != "a" or (element.text or "").strip():
+        return None
+    link = children[0]
+    if (link.tail or "").strip() or not link.get("href") or len(link):
+        return None
+    title = _text_of(link)
+    return {"kind": "related", "url": link.get("href"), "title": title} if title else None
+
+
+def _image(img: etree._Element) -> BlockData:
+    src = img.get("src")
+    if not src or src.startswith("data:"):
+        src = next((img.get(name) for name in _LAZY_SOURCES if img.get(name)), src)
+    return {
+        "kind": "image",
+        "src": src or None,
+        "alt": img.get("alt", ""),
+        "width": _dimension(img.get("width")),
+        "height": _dimension(img.get("height")),
+    }
+
+
+def _dimension(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and 0 < int(value) <= 100_000 else None
+
+
+def _figure_image(figure: etree._Element) -> BlockData | None:
+    """A figure of one image and an optional caption; anything more stays raw html."""
+    images = list(figure.iter("img"))
+    if len(images) != 1:
+        return None
+    caption_element = next(figure.iter("figcaption"), None)
+    caption_text = _text_of(caption_element) if caption_element is not None else ""
+    if _text_of(figure) != caption_text:
+        return None
+    block = _image(images[0])
+    if caption_element is not None and caption_text:
+        credit = next((el for el in caption_element.iter() if "credit" in el.get("class", "")), None)
+        if credit is not None and credit is not caption_element:
+            block["credit"] = _text_of(credit)
+            credit.drop_tree()
+        html = clean_inline(inner_html(caption_element)).strip()
+        block["caption"] = html or None
+    return block
+
+
+def _quote(element: etree._Element) -> BlockData:
+    pull = "pull" in element.get("class", "")
+    return {"kind": "quote", "html": inner_html(element).strip(), "pull": pull}
+
+
+def _list(element: etree._Element) -> BlockData:
+    items = [child for child in element if isinstance(child.tag, str)]
+    loose_text = (element.text or "").strip() or any((li.tail or "").strip() for li in items)
+    if loose_text or any(li.tag != "li" for li in items):
+        return {"kind": "html", "html": outer_html(element)}
+    return {
+        "kind": "list",
+        "ordered": element.tag == "ol",
+        "items": [inner_html(li).strip() for li in items],
+    }

@@ -1,0 +1,104 @@
+"""Turn pydantic validation errors into problems that name line, column and field path.
+
+JSON and YAML documents are both composed with PyYAML (JSON is read as YAML only for the
+positions), so one function finds where a field path sits in the file.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Sequence
+
+import yaml
+from pydantic import ValidationError
+
+from layout.errors import Problem
+
+
+def node_at(text: str, path: Sequence[str | int]) -> yaml.Node | None:
+    """The YAML node at ``path`` (keys and list indexes), or the deepest one found."""
+    try:
+        node: yaml.Node | None = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    found = node
+    for step in path:
+        node = _child(node, step)
+        if node is None:
+            break
+        found = node
+    return found
+
+
+def _child(node: yaml.Node | None, step: str | int) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == str(step):
+                return value  # type: ignore[no-any-return]
+    if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+        child: yaml.Node = node.value[step]
+        return child
+    return None
+
+
+def _describe_found(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _field_path(location: Sequence[str | int]) -> str:
+    """``blocks.3.paragraph.html`` -> ``blocks[3].html`` (drops union tags)."""
+    parts: list[str] = []
+    for step in location:
+        if isinstance(step, int):
+            parts.append(f"[{step}]")
+        elif parts and parts[-1].startswith("[") and not step.isidentifier():
+            continue
+        else:
+            parts.append(("." if parts else "") + step)
+    return "".join(parts)
+
+
+def problems_from_validation(error: ValidationError, text: str | None) -> list[Problem]:
+    """One problem per pydantic error, with position when the source text is known."""
+    problems = []
+    for item in error.errors(include_url=False):
+        location = [step for step in item["loc"] if not _is_union_tag(step)]
+        node = node_at(text, location) if text is not None else None
+        message = _expected_found(item)
+        problems.append(
+            Problem(
+                location=_field_path(location),
+                message=message,
+                line=node.start_mark.line + 1 if node is not None else None,
+                column=node.start_mark.column + 1 if node is not None else None,
+            )
+        )
+    return problems
+
+
+_UNION_TAGS = frozenset(
+    "paragraph heading image quote list table embed video related html divider note slot "
+    "function-after function-before function-plain".split()
+)
+
+
+def _is_union_tag(step: str | int) -> bool:
+    return isinstance(step, str) and step in _UNION_TAGS
+
+
+def _expected_found(item: Any) -> str:
+    kind = item["type"]
+    message: str = item["msg"]
+    if kind == "extra_forbidden":
+        return "unknown field (not expected here)"
+    if kind == "missing":
+        return "required field is missing"
+    if "input" in item and kind != "union_tag_invalid":
+        return f"expected {_lower_first(message)}; found {_describe_found(item['input'])}"
+    return message
+
+
+def _lower_first(message: str) -> str:
+    message = message.removeprefix("Input should be ").removeprefix("Value error, ")
+    return message[:1].lower() + message[1:]

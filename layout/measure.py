@@ -1,0 +1,131 @@
+"""Per-block measurements: words, characters and an estimated rendered height per device.
+
+Heights are estimates from the theme's typography (column width, font size, line height,
+average glyph width), images and videos by aspect ratio. They drive the viewport rules and
+the ad density, so the default theme's stylesheet uses the same numbers (see
+``templates/page.css.j2``) and the browser tests keep the estimate within 20% of reality.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from html import unescape
+from typing import Sequence
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from layout.article import Article, Block
+
+_TAG = re.compile(r"<[^>]*>")
+_BREAK = re.compile(r"<br\s*/?>|</(?:p|li|tr|dd|dt|h\d|div)>", re.IGNORECASE)
+
+
+class DeviceProfile(BaseModel):
+    """Typography and viewport of one device class, in CSS pixels."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    viewport: tuple[int, int] = Field(description="width and height of the viewport")
+    column_width: int = Field(gt=0, description="width of the article text column")
+    font_size: float = Field(18, gt=0)
+    line_height: float = Field(1.6, gt=0, description="as a multiple of the font size")
+    min_width: int | None = None
+    max_width: int | None = None
+
+
+DEFAULT_DEVICES: dict[str, DeviceProfile] = {
+    "mobile": DeviceProfile(viewport=(375, 740), column_width=343, font_size=18, max_width=767),
+    "desktop": DeviceProfile(viewport=(1280, 900), column_width=680, font_size=20, min_width=768),
+}
+
+GLYPH_WIDTH_EM = 0.47  # average advance of body text in the theme's font, in em
+BLOCK_GAP_EM = 1.0  # vertical margin between blocks, in em
+
+
+@dataclass(frozen=True, slots=True)
+class BlockSize:
+    """What placement needs to know about one block."""
+
+    kind: str
+    words: int
+    chars: int
+    height: float
+
+
+def plain_text(html: str) -> str:
+    """Markup -> text with line breaks at block boundaries (for counting, not display)."""
+    return unescape(_TAG.sub("", _BREAK.sub("\n", html)))
+
+
+def block_text(block: Block) -> str:
+    """All the reader-visible text of a block, as plain text."""
+    match block.kind:
+        case "paragraph" | "heading" | "note" | "quote" | "table" | "embed" | "html":
+            return plain_text(block.html)  # type: ignore[union-attr]
+        case "list":
+            return "\n".join(plain_text(item) for item in block.items)  # type: ignore[union-attr]
+        case "image":
+            return " ".join(filter(None, (plain_text(block.caption or ""), block.credit)))  # type: ignore[union-attr]
+        case "video":
+            return block.title  # type: ignore[union-attr]
+        case "related":
+            return block.title  # type: ignore[union-attr]
+    return ""
+
+
+def _text_height(text: str, profile: DeviceProfile, scale: float = 1.0) -> float:
+    font = profile.font_size * scale
+    per_line = max(1, int(profile.column_width / (font * GLYPH_WIDTH_EM)))
+    lines = sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n") if part.strip())
+    return lines * font * profile.line_height
+
+
+def _media_height(width: int | None, height: int | None, profile: DeviceProfile) -> float:
+    ratio = (height / width) if width and height else 9 / 16
+    return profile.column_width * ratio
+
+
+_HEADING_SCALE = {1: 1.6, 2: 1.35, 3: 1.2, 4: 1.1, 5: 1.0, 6: 1.0}
+
+
+def block_height(block: Block, text: str, profile: DeviceProfile) -> float:
+    """Estimated rendered height of a block in CSS pixels, margins included."""
+    gap = profile.font_size * BLOCK_GAP_EM
+    small = 0.85
+    match block.kind:
+        case "heading":
+            return _text_height(text, profile, _HEADING_SCALE[block.level]) + gap * 1.5  # type: ignore[union-attr]
+        case "image":
+            caption = _text_height(text, profile, small) if text else 0.0
+            return _media_height(block.width, block.height, profile) + caption + gap  # type: ignore[union-attr]
+        case "video":
+            return _media_height(16, 9, profile) + _text_height(text or "x", profile, small) + gap
+        case "divider" | "slot":
+            return gap * 2
+        case "related":
+            return _text_height(text, profile) + profile.font_size * 2.5 + gap
+        case "table":
+            rows = block.html.count("<tr")  # type: ignore[union-attr]
+            return rows * profile.font_size * small * 2.4 + gap
+        case "quote" | "embed":
+            return _text_height(text, profile, 1.05) + profile.font_size * 2 + gap
+        case "note":
+            return _text_height(text, profile, small) + gap
+    return _text_height(text, profile) + gap
+
+
+def measure(article: Article, profile: DeviceProfile) -> list[BlockSize]:
+    """Sizes of every block of ``article`` for one device profile."""
+    return [measure_block(block, profile) for block in article.blocks]
+
+
+def measure_block(block: Block, profile: DeviceProfile) -> BlockSize:
+    text = block_text(block)
+    words = len(text.split()) if block.kind not in ("image", "video", "related", "embed") else 0
+    return BlockSize(block.kind, words, len(text), block_height(block, text, profile))
+
+
+def total_words(sizes: Sequence[BlockSize]) -> int:
+    return sum(size.words for size in sizes)

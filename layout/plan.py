@@ -1,0 +1,122 @@
+"""The layout plan: the ordered items of a render, its metrics and every decision.
+
+A plan is built once per render and is the only thing the renderers read: the HTML theme,
+the JSON output and the readable dump all come from it, so they can never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Literal
+
+from layout.article import Article, Block
+from layout.measure import BlockSize
+from layout.viewer import Viewer
+
+Outcome = Literal["placed", "rejected", "skipped"]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """One attempt to put a unit at a gap (or a reason it was not tried at all)."""
+
+    unit: str
+    gap: int | None
+    outcome: Outcome
+    code: str
+    message: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"unit": self.unit, "gap": self.gap, "outcome": self.outcome,
+                "code": self.code, "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedUnit:
+    """A unit instance at a gap; ``gap`` k is just before block k (None: a fixed slot)."""
+
+    id: str
+    unit: str
+    kind: str
+    gap: int
+    position: str
+    reserved_height: float
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        item: dict[str, Any] = {"type": "unit", "kind": self.kind, "id": self.id,
+                                "unit": self.unit, "gap": self.gap, "position": self.position,
+                                "reserved_height": round(self.reserved_height)}
+        return item
+
+
+@dataclass(frozen=True, slots=True)
+class Wall:
+    """Where the paywall cuts and which wall the reader sees."""
+
+    variant: str
+    gap: int
+
+
+@dataclass(frozen=True, slots=True)
+class BlockItem:
+    index: int
+    block: Block
+    size: BlockSize
+
+
+PlanItem = BlockItem | PlacedUnit | Wall
+
+
+@dataclass
+class LayoutPlan:
+    """Everything a renderer needs, built from (article, viewer, rules)."""
+
+    article: Article
+    viewer: Viewer
+    sizes: list[BlockSize]
+    visible_blocks: int
+    access: dict[str, Any]
+    units: list[PlacedUnit] = field(default_factory=list)
+    wall: Wall | None = None
+    decisions: list[Decision] = field(default_factory=list)
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+    def items(self) -> Iterator[PlanItem]:
+        """Blocks, units and the wall in final order; hidden blocks never appear."""
+        by_gap: dict[int, list[PlacedUnit]] = {}
+        for unit in self.units:
+            by_gap.setdefault(unit.gap, []).append(unit)
+        blocks = self.article.blocks
+        for index in range(self.visible_blocks + 1):
+            yield from by_gap.get(index, ())
+            if self.wall is not None and self.wall.gap == index:
+                yield self.wall
+            if index < self.visible_blocks:
+                yield BlockItem(index, blocks[index], self.sizes[index])
+
+    @property
+    def visible_words(self) -> int:
+        return sum(size.words for size in self.sizes[: self.visible_blocks])
+
+    def to_json(self) -> dict[str, Any]:
+        """The plan JSON of the external contract (see docs/plan.md)."""
+        article = self.article
+        return {
+            "article": {"id": article.id, "headline": article.headline,
+                        "words": sum(size.words for size in self.sizes)},
+            "viewer": {"device": self.viewer.device, "audience": self.viewer.audience},
+            "items": [_item_json(item) for item in self.items()],
+            "paywall": self.access,
+            "metrics": self.metrics,
+            "decisions": [decision.to_json() for decision in self.decisions],
+        }
+
+
+def _item_json(item: PlanItem) -> dict[str, Any]:
+    if isinstance(item, BlockItem):
+        return {"type": "block", "index": item.index, "kind": item.block.kind,
+                "words": item.size.words}
+    if isinstance(item, Wall):
+        return {"type": "paywall", "variant": item.variant, "gap": item.gap}
+    return item.to_json()

@@ -1,0 +1,120 @@
+"""Jinja2 rendering of a plan: the theme lookup and the page and fragment outputs.
+
+A publisher theme directory is searched before the default theme, so overriding one
+template does not mean copying the rest. Autoescape is on everywhere and undefined names
+fail loudly; the only markup passed through unescaped is what ``sanitize`` produced.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+import jinja2
+
+from layout.embeds import player_url
+from layout.plan import BlockItem, LayoutPlan, PlacedUnit, PlanItem, Wall
+from layout.structured import description, news_article, script_json
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def default_theme_dir() -> Path:
+    """The default theme: inside the package when installed, beside it in a checkout."""
+    installed = PACKAGE_DIR / "templates"
+    return installed if installed.is_dir() else PACKAGE_DIR.parent / "templates"
+
+
+def mmss(seconds: int | None) -> str:
+    """125 -> '2:05'; hours when needed."""
+    if seconds is None:
+        return ""
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def make_environment(theme_dirs: Iterable[Path], *, auto_reload: bool = False) -> jinja2.Environment:
+    loader = jinja2.FileSystemLoader([str(path) for path in theme_dirs])
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=auto_reload,
+        keep_trailing_newline=True,
+    )
+    env.filters["mmss"] = mmss
+    env.globals["player_url"] = player_url
+    return env
+
+
+class _TemplatedItem:
+    """A plan item with the name of the template that renders it."""
+
+    __slots__ = ("block", "item", "level", "template", "unit", "wall")
+
+    def __init__(self, item: PlanItem, level: int = 0) -> None:
+        self.item = item
+        self.level = level
+        self.block = item.block if isinstance(item, BlockItem) else None
+        self.unit = item if isinstance(item, PlacedUnit) else None
+        self.wall = item if isinstance(item, Wall) else None
+        self.template = _template_name(item)
+
+
+@lru_cache(maxsize=64)
+def _block_template(kind: str) -> str:
+    return f"blocks/{kind}.html.j2"
+
+
+def _template_name(item: PlanItem) -> str:
+    if isinstance(item, BlockItem):
+        return _block_template(item.block.kind)
+    if isinstance(item, Wall):
+        return "units/paywall.html.j2"
+    return f"units/{item.kind}.html.j2"
+
+
+def _templated(plan: LayoutPlan) -> Iterable[_TemplatedItem]:
+    """Items with their templates; heading levels follow the page outline.
+
+    The headline is the page's h1, so body headings start at h2 and never skip a level
+    (h2 then h4 renders as h2 then h3): the outline stays valid whatever the source had.
+    """
+    previous = 1
+    for item in plan.items():
+        level = 0
+        if isinstance(item, BlockItem) and item.block.kind == "heading":
+            level = max(2, min(item.block.level, previous + 1))  # type: ignore[union-attr]
+            previous = level
+        yield _TemplatedItem(item, level)
+
+
+class Renderer:
+    """Renders plans with one theme; built once, safe to share between threads."""
+
+    def __init__(self, theme_dir: Path | None = None, *, auto_reload: bool = False) -> None:
+        dirs = [theme_dir] if theme_dir is not None else []
+        self.env = make_environment([*dirs, default_theme_dir()], auto_reload=auto_reload)
+        self._page = self.env.get_template("page.html.j2")
+        self._fragment = self.env.get_template("article.html.j2")
+
+    def context(self, plan: LayoutPlan, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+        page = {"description": description(plan), "json_ld": script_json(news_article(plan))}
+        return {
+            "article": plan.article,
+            "viewer": plan.viewer,
+            "plan": plan,
+            "page": page,
+            "items": list(_templated(plan)),
+            **(extra or {}),
+        }
+
+    def page(self, plan: LayoutPlan, extra: dict[str, Any] | None = None) -> str:
+        return self._page.render(self.context(plan, extra))
+
+    def fragment(self, plan: LayoutPlan, extra: dict[str, Any] | None = None) -> str:
+        return self._fragment.render(self.context(plan, extra))

@@ -1,0 +1,166 @@
+"""Structural repairs that keep real-world markup valid HTML5 without losing text.
+
+CMS bodies carry content-model mistakes (text directly inside a list, a figcaption in the
+middle of a figure, a definition list without definitions, row spans past the table). The
+HTML parser keeps them as they are; these passes fix each one in place, renaming or wrapping
+elements and never removing text. Each pass is one small function in ``PASSES``.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Final
+
+import lxml.html
+from lxml import etree
+
+Element = etree._Element
+
+
+def _rename(element: Element, tag: str) -> None:
+    element.tag = tag
+    for name in ("start", "reversed", "type", "value"):
+        element.attrib.pop(name, None)
+
+
+def _wrap_run(parent: Element, nodes: list[Element], text: str | None, tag: str, at: int) -> None:
+    wrapper = etree.Element(tag)
+    wrapper.text = text
+    for node in nodes:
+        wrapper.append(node)
+    parent.insert(at, wrapper)
+
+
+def fix_lists(root: Element) -> None:
+    """Every child of ul/ol is an li: stray text and elements are wrapped in one."""
+    for lst in root.iter("ul", "ol"):
+        children = list(lst)
+        if not (lst.text or "").strip() and all(
+            c.tag == "li" and not (c.tail or "").strip() for c in children if isinstance(c.tag, str)
+        ):
+            continue
+        _regroup(lst, "li")
+
+
+def _regroup(parent: Element, item_tag: str) -> None:
+    """Rebuild ``parent`` so that every run of non-``item_tag`` content sits in an item."""
+    children = list(parent)
+    pending_text = parent.text
+    parent.text = None
+    run: list[Element] = []
+    rebuilt: list[Element] = []
+
+    def close_run() -> None:
+        nonlocal pending_text
+        if run or (pending_text or "").strip():
+            item = etree.Element(item_tag)
+            item.text = pending_text
+            for node in run:
+                item.append(node)
+            rebuilt.append(item)
+        run.clear()
+        pending_text = None
+
+    for child in children:
+        parent.remove(child)
+        tail = child.tail
+        if child.tag == item_tag:
+            close_run()
+            child.tail = None
+            rebuilt.append(child)
+            pending_text = tail
+        else:
+            if not run and not (pending_text or "").strip():
+                pending_text = None
+            run.append(child)
+    close_run()
+    for item in rebuilt:
+        item.tail = "\n"
+        parent.append(item)
+
+
+def fix_list_items(root: Element) -> None:
+    """An li outside a list, or a dt/dd outside a dl, becomes a div."""
+    for element in list(root.iter("li", "dt", "dd")):
+        parent = element.getparent()
+        allowed = ("ul", "ol", "menu") if element.tag == "li" else ("dl", "div")
+        if parent is None or parent.tag not in allowed:
+            _rename(element, "div")
+
+
+def fix_definition_lists(root: Element) -> None:
+    """A dl that is not groups of dt then dd becomes plain divs."""
+    for dl in list(root.iter("dl")):
+        tags = [c.tag for c in dl if isinstance(c.tag, str)]
+        text_inside = (dl.text or "").strip() or any((c.tail or "").strip() for c in dl)
+        if tags and tags[0] == "dt" and tags[-1] == "dd" and set(tags) <= {"dt", "dd"} and not text_inside:
+            continue
+        _rename(dl, "div")
+        for child in dl:
+            if child.tag in ("dt", "dd"):
+                _rename(child, "div")
+
+
+def fix_figures(root: Element) -> None:
+    """A figure's figcaption is its first or last child, and only one; others become divs."""
+    for caption in list(root.iter("figcaption")):
+        parent = caption.getparent()
+        siblings = [c for c in parent if isinstance(c.tag, str)] if parent is not None else []
+        captions = [c for c in siblings if c.tag == "figcaption"]
+        at_edge = bool(siblings) and caption in (siblings[0], siblings[-1])
+        if parent is None or parent.tag != "figure" or not at_edge or captions[0] is not caption:
+            _rename(caption, "div")
+
+
+def fix_images(root: Element) -> None:
+    """Every img has an alt (empty when unknown: decorative)."""
+    for img in root.iter("img"):
+        if img.get("alt") is None:
+            img.set("alt", "")
+
+
+def fix_row_spans(root: Element) -> None:
+    """A rowspan never reaches past the end of its row group."""
+    for group in root.iter("tbody", "thead", "tfoot"):
+        rows = [r for r in group if r.tag == "tr"]
+        for position, row in enumerate(rows):
+            left = len(rows) - position
+            for cell in row:
+                span = cell.get("rowspan") if isinstance(cell.tag, str) else None
+                if span and span.isdigit() and int(span) > left:
+                    cell.set("rowspan", str(left))
+
+
+def fix_empty_links(root: Element) -> None:
+    """rel and hreflang need an href; without one a link is a plain span of text."""
+    for link in root.iter("a"):
+        if link.get("href") is None:
+            link.attrib.pop("rel", None)
+            link.attrib.pop("hreflang", None)
+
+
+PASSES: Final[tuple[Callable[[Element], None], ...]] = (
+    fix_lists,
+    fix_list_items,
+    fix_definition_lists,
+    fix_figures,
+    fix_images,
+    fix_row_spans,
+    fix_empty_links,
+)
+
+
+def repair_tree(root: Element) -> Element:
+    """Apply every repair pass to a parsed tree, in place."""
+    for repair in PASSES:
+        repair(root)
+    return root
+
+
+def repair_html(html: str) -> str:
+    """Repair a sanitized fragment and serialize it again."""
+    if not html.strip():
+        return html
+    root = repair_tree(lxml.html.fragment_fromstring(html, create_parent="div"))
+    parts = [root.text or ""] if root.text else []
+    parts += [etree.tostring(c, method="html", encoding="unicode") for c in root]
+    return "".join(parts)

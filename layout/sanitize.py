@@ -1,0 +1,130 @@
+"""HTML sanitizing with nh3: the single place where untrusted markup becomes trusted.
+
+Three allowlists, from narrow to wide:
+
+- ``INLINE``: phrasing content for text blocks (paragraph, heading, list item, caption);
+- ``FLOW``: block content for raw-html, table and embed blocks;
+- ``BODY``: what ingest lets through before it classifies a whole body fragment; it also
+  keeps lazy-image attributes, classes (embed detection) and iframes (video detection).
+
+Obsolete HTML elements and attributes are left out so that the output stays valid HTML5.
+Scripts, styles, event handlers and ``javascript:``/``vbscript:`` URLs never pass; ``data:``
+URLs pass only as an image source.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+import nh3
+
+PHRASING: Final = frozenset(
+    "a abbr b bdi bdo br cite code data del dfn em i img ins kbd mark q rp rt ruby s samp "
+    "small span strong sub sup time u var".split()
+)
+BLOCK: Final = frozenset(
+    "address article aside blockquote caption col colgroup dd details div dl dt figcaption "
+    "figure footer h1 h2 h3 h4 h5 h6 header hgroup hr li main nav ol p pre section summary "
+    "table tbody td tfoot th thead tr ul".split()
+)
+# Elements whose content is never text a reader sees: removed with everything inside.
+# ``noscript`` is a fallback that a scripting browser never shows, and ``iframe`` content is
+# fallback text no current browser shows either.
+DROPPED_WITH_CONTENT: Final = frozenset(
+    "script style template noscript iframe object embed applet frame frameset head title".split()
+)
+
+_GENERIC_ATTRIBUTES: Final = {"lang", "dir", "title"}
+_TAG_ATTRIBUTES: Final = {
+    "a": {"href", "hreflang"},
+    "img": {"src", "alt", "width", "height", "srcset", "sizes"},
+    "td": {"colspan", "rowspan", "headers"},
+    "th": {"colspan", "rowspan", "headers", "scope", "abbr"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "ol": {"start", "reversed", "type"},
+    "li": {"value"},
+    "time": {"datetime"},
+    "data": {"value"},
+    "del": {"cite", "datetime"},
+    "ins": {"cite", "datetime"},
+    "q": {"cite"},
+    "blockquote": {"cite"},
+    "abbr": {"title"},
+}
+_LAZY_IMAGE_ATTRIBUTES: Final = {"data-src", "data-srcset", "data-original", "data-lazy-src"}
+_IFRAME_ATTRIBUTES: Final = {"src", "title", "width", "height"}
+
+_SAFE_SCHEMES: Final = frozenset({"http", "https", "mailto", "tel"})
+_URL_ATTRIBUTES: Final = frozenset(
+    {"href", "src", "cite", "data-src", "data-original", "data-lazy-src"}
+)
+_SRCSET_ATTRIBUTES: Final = frozenset({"srcset", "data-srcset"})
+_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_DATA_IMAGE = re.compile(r"^\s*data:image/(png|gif|jpeg|webp|avif);", re.IGNORECASE)
+_DIGITS = re.compile(r"^\s*(\d{1,5})(?:px)?\s*$")
+_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def is_safe_url(value: str, *, image: bool = False) -> bool:
+    """A URL is safe if it is relative or uses a web scheme (``data:image`` for images)."""
+    compact = _CONTROL.sub("", value)
+    match = _SCHEME.match(compact)
+    if match is None:
+        return True
+    if match.group(1).lower() in _SAFE_SCHEMES:
+        return True
+    return image and _DATA_IMAGE.match(compact) is not None
+
+
+def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
+    """Per-attribute check that nh3's scheme list cannot express on its own."""
+    if attribute in _URL_ATTRIBUTES:
+        return value if is_safe_url(value, image=element == "img") else None
+    if attribute in _SRCSET_ATTRIBUTES:
+        candidates = [part.strip().split(" ")[0] for part in value.split(",") if part.strip()]
+        return value if all(is_safe_url(url) for url in candidates) else None
+    if attribute in ("width", "height", "colspan", "rowspan", "span", "start"):
+        match = _DIGITS.match(value)
+        return match.group(1) if match else None
+    return value
+
+
+def _cleaner(tags: frozenset[str], extra: dict[str, set[str]] | None = None) -> nh3.Cleaner:
+    attributes = {tag: set(names) for tag, names in _TAG_ATTRIBUTES.items() if tag in tags}
+    attributes["*"] = set(_GENERIC_ATTRIBUTES)
+    for tag, names in (extra or {}).items():
+        attributes.setdefault(tag, set()).update(names)
+    return nh3.Cleaner(
+        tags=set(tags),
+        clean_content_tags=set(DROPPED_WITH_CONTENT - tags),
+        attributes=attributes,
+        attribute_filter=_filter_attribute,
+        url_schemes=set(_SAFE_SCHEMES) | {"data"},
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+_INLINE = _cleaner(PHRASING)
+_FLOW = _cleaner(PHRASING | BLOCK)
+_BODY = _cleaner(
+    PHRASING | BLOCK | {"iframe"},
+    {"*": {"class"}, "img": set(_LAZY_IMAGE_ATTRIBUTES), "iframe": set(_IFRAME_ATTRIBUTES)},
+)
+
+
+def clean_inline(html: str) -> str:
+    """Sanitize phrasing markup for a text block (paragraph, heading, caption, item)."""
+    return _INLINE.clean(html)
+
+
+def clean_flow(html: str) -> str:
+    """Sanitize block markup for raw-html, table and embed blocks."""
+    return _FLOW.clean(html)
+
+
+def clean_body(html: str) -> str:
+    """Sanitize a whole body fragment before ingest classifies it."""
+    return _BODY.clean(html)

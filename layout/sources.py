@@ -1,0 +1,76 @@
+"""Reading articles from files or text: article JSON, or body HTML plus a sidecar.
+
+Every failure becomes an :class:`InputError` naming the file, the place and what is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from layout.article import Article, article_from_data
+from layout.errors import InputError, Problem
+from layout.ingest import ingest_html
+from layout.locate import problems_from_validation
+
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+
+
+def load_article(path: str | Path) -> Article:
+    """Load an article JSON file, or a body HTML file with its optional NAME.meta.json."""
+    path = Path(path)
+    text = read_text(path)
+    if path.suffix.lower() in HTML_SUFFIXES:
+        meta_path = path.with_name(path.stem + ".meta.json")
+        meta = parse_json(read_text(meta_path), str(meta_path)) if meta_path.exists() else {}
+        return article_from_html(text, meta, source=str(meta_path), default_id=path.stem)
+    return article_from_json(text, source=str(path))
+
+
+def read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(str(path), [Problem("", "file not found")]) from None
+    except UnicodeDecodeError as error:
+        where = f"byte {error.start}"
+        raise InputError(str(path), [Problem("", f"expected UTF-8 text; found an invalid {where}")]) from None
+    except OSError as error:
+        raise InputError(str(path), [Problem("", f"cannot read the file ({error.strerror})")]) from None
+
+
+def parse_json(text: str, source: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        problem = Problem("", f"invalid JSON: {error.msg}", line=error.lineno, column=error.colno)
+        raise InputError(source, [problem]) from None
+
+
+def article_from_json(text: str, *, source: str) -> Article:
+    """An article from JSON text; ``source`` names it in errors."""
+    data = parse_json(text, source)
+    if not isinstance(data, dict):
+        found = type(data).__name__
+        raise InputError(source, [Problem("", f"expected a JSON object; found {found}", line=1)])
+    try:
+        return article_from_data(data)
+    except ValidationError as error:
+        raise InputError(source, problems_from_validation(error, text)) from None
+
+
+def article_from_html(
+    html: str, meta: Any, *, source: str, default_id: str = "article"
+) -> Article:
+    """An article from body HTML and metadata (a dict, possibly empty)."""
+    if not isinstance(meta, dict):
+        raise InputError(source, [Problem("", "expected a JSON object of metadata", line=1)])
+    if "blocks" in meta:
+        raise InputError(source, [Problem("blocks", "unknown field in metadata (the body is the HTML)")])
+    try:
+        return ingest_html(html, meta, default_id=default_id)
+    except ValidationError as error:
+        raise InputError(source, problems_from_validation(error, json.dumps(meta, indent=1))) from None

@@ -1,0 +1,77 @@
+"""Page metadata built from the plan: description and NewsArticle JSON-LD.
+
+Everything here reads the plan's visible blocks only, so a reader who is shown a teaser gets
+structured data and meta tags built from the teaser.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from markupsafe import Markup
+
+from layout.measure import block_text
+from layout.plan import LayoutPlan
+
+_SCRIPT_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                                 "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def script_json(data: Any) -> Markup:
+    """JSON that is safe inside a <script> element: no '<', '>' or '&' can close it."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    return Markup(text.translate(_SCRIPT_ESCAPES))
+
+
+def visible_text(plan: LayoutPlan) -> list[str]:
+    """Plain text of the visible blocks, one string per block."""
+    blocks = plan.article.blocks[: plan.visible_blocks]
+    return [" ".join(block_text(block).split()) for block in blocks]
+
+
+def description(plan: LayoutPlan, limit: int = 160) -> str:
+    """The dek, or the opening of the first visible paragraph, cut at a word boundary."""
+    if plan.article.dek:
+        text = plan.article.dek
+    else:
+        paragraphs = (b for b in plan.article.blocks[: plan.visible_blocks] if b.kind == "paragraph")
+        first = next(paragraphs, None)
+        text = " ".join(block_text(first).split()) if first is not None else ""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def news_article(plan: LayoutPlan) -> dict[str, Any]:
+    """schema.org NewsArticle for the page, from what this reader may see."""
+    article = plan.article
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.headline,
+        "description": description(plan),
+        "inLanguage": article.lang,
+    }
+    if article.url:
+        data["mainEntityOfPage"] = article.url
+        data["url"] = article.url
+    if article.published:
+        data["datePublished"] = article.published.isoformat()
+    if article.updated:
+        data["dateModified"] = article.updated.isoformat()
+    if article.byline:
+        data["author"] = [{"@type": "Person", "name": article.byline}]
+    if article.hero and article.hero.src:
+        data["image"] = [article.hero.src]
+    if article.section:
+        data["articleSection"] = article.section
+    if article.tags:
+        data["keywords"] = list(article.tags)
+    data["wordCount"] = plan.visible_words
+    data["isAccessibleForFree"] = plan.access.get("free", True)
+    gated = plan.access.get("gated_selector")
+    if gated:
+        data["hasPart"] = {"@type": "WebPageElement", "isAccessibleForFree": False,
+                           "cssSelector": gated}
+    return data
