@@ -1,7 +1,7 @@
 """layout: ad-slot and paywall page layout for news articles.
 
-    from layout import Engine, Viewer, load_article
-    result = Engine().render(load_article("story.json"), Viewer(device="mobile"))
+from layout import Engine, Viewer, load_article
+result = Engine().render(load_article("story.json"), Viewer(device="mobile"))
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ the second pass on the hot path.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from markupsafe import Markup
 from pydantic import (
@@ -202,10 +202,19 @@ class SlotMarker(_Model):
 
 
 Block = Annotated[
-    Union[
-        Paragraph, Heading, Image, Quote, ListBlock, Table, Embed, Video, Related, RawHtml,
-        Divider, Note, SlotMarker,
-    ],
+    Paragraph
+    | Heading
+    | Image
+    | Quote
+    | ListBlock
+    | Table
+    | Embed
+    | Video
+    | Related
+    | RawHtml
+    | Divider
+    | Note
+    | SlotMarker,
     Field(discriminator="kind"),
 ]
 

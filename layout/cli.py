@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Callable, NoReturn, Optional
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -29,31 +30,31 @@ app = typer.Typer(
 )
 
 
-class DeviceOption(str, Enum):
+class DeviceOption(StrEnum):
     mobile = "mobile"
     desktop = "desktop"
 
 
-class AudienceOption(str, Enum):
+class AudienceOption(StrEnum):
     anonymous = "anonymous"
     registered = "registered"
     subscriber = "subscriber"
 
 
-class FormatOption(str, Enum):
+class FormatOption(StrEnum):
     html = "html"
     fragment = "fragment"
     json = "json"
 
 
-class SchemaName(str, Enum):
+class SchemaName(StrEnum):
     article = "article"
     rules = "rules"
 
 
 InputArg = Annotated[Path, typer.Argument(help="Article JSON, or body HTML (+ NAME.meta.json).")]
 TemplatesOpt = Annotated[
-    Optional[Path], typer.Option("--templates", help="Theme directory searched before the default.")
+    Path | None, typer.Option("--templates", help="Theme directory searched before the default.")
 ]
 DeviceOpt = Annotated[DeviceOption, typer.Option("--device", help="Device profile.")]
 AudienceOpt = Annotated[AudienceOption, typer.Option("--audience", help="Reader audience.")]
@@ -96,10 +97,12 @@ def render(
     input: InputArg,
     device: DeviceOpt = DeviceOption.mobile,
     audience: AudienceOpt = AudienceOption.anonymous,
-    meter: Annotated[Optional[str], typer.Option("--meter", help="The reader's meter token.")] = None,
-    format: Annotated[FormatOption, typer.Option("--format", help="Output format.")] = FormatOption.html,
+    meter: Annotated[str | None, typer.Option("--meter", help="The reader's meter token.")] = None,
+    format: Annotated[
+        FormatOption, typer.Option("--format", help="Output format.")
+    ] = FormatOption.html,
     templates: TemplatesOpt = None,
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write here.")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here.")] = None,
 ) -> None:
     """Render an article as a page, a fragment or the layout plan JSON."""
     engine = _engine(templates)

@@ -12,9 +12,7 @@ from typing import Any, Final
 from lxml import etree
 
 VIDEO_PROVIDERS: Final[dict[str, re.Pattern[str]]] = {
-    "youtube": re.compile(
-        r"^https?://(?:www\.)?youtube(?:-nocookie)?\.com/embed/([\w-]{6,20})"
-    ),
+    "youtube": re.compile(r"^https?://(?:www\.)?youtube(?:-nocookie)?\.com/embed/([\w-]{6,20})"),
     "vimeo": re.compile(r"^https?://player\.vimeo\.com/video/(\d+)"),
     "dailymotion": re.compile(
         r"^https?://(?:www\.|geo\.)?dailymotion\.com/(?:embed/video/|player\.html\?video=)(\w+)"

@@ -41,16 +41,26 @@ class Engine:
         """The layout plan for one reader, without rendering HTML."""
         profile = DEFAULT_DEVICES[viewer.device]
         sizes = measure(article, profile)
-        access = {"mode": "free", "applied": False, "visible_blocks": len(sizes),
-                  "hidden_blocks": 0, "free": True}
-        plan = LayoutPlan(article=article, viewer=viewer, sizes=sizes,
-                          visible_blocks=len(sizes), access=access)
-        plan.metrics = {"ad_count": 0, "ad_density": 0.0,
-                        "content_height": round(sum(size.height for size in sizes))}
+        access = {
+            "mode": "free",
+            "applied": False,
+            "visible_blocks": len(sizes),
+            "hidden_blocks": 0,
+            "free": True,
+        }
+        plan = LayoutPlan(
+            article=article, viewer=viewer, sizes=sizes, visible_blocks=len(sizes), access=access
+        )
+        plan.metrics = {
+            "ad_count": 0,
+            "ad_density": 0.0,
+            "content_height": round(sum(size.height for size in sizes)),
+        }
         return plan
 
-    def render(self, article: Article, viewer: Viewer | None = None,
-               format: OutputFormat = "html") -> RenderResult:
+    def render(
+        self, article: Article, viewer: Viewer | None = None, format: OutputFormat = "html"
+    ) -> RenderResult:
         """Render ``article`` for ``viewer`` as a page, a fragment or the plan JSON."""
         plan = self.plan(article, viewer or Viewer())
         if format == "html":

@@ -9,8 +9,9 @@ cleanly falls back to raw html.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from html import escape
-from typing import Any, Iterator
+from typing import Any
 
 import lxml.html
 from lxml import etree
@@ -21,8 +22,31 @@ from layout.repair import repair_tree
 from layout.sanitize import PHRASING, clean_body, clean_inline
 
 _WRAPPERS = frozenset(
-    "div section article main header footer aside nav hgroup address details summary "
-    "center body html span a b i em strong small font".split()
+    [
+        "div",
+        "section",
+        "article",
+        "main",
+        "header",
+        "footer",
+        "aside",
+        "nav",
+        "hgroup",
+        "address",
+        "details",
+        "summary",
+        "center",
+        "body",
+        "html",
+        "span",
+        "a",
+        "b",
+        "i",
+        "em",
+        "strong",
+        "small",
+        "font",
+    ]
 )
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src")
@@ -89,7 +113,8 @@ def is_phrasing_only(element: etree._Element) -> bool:
 
 
 def _text_of(element: etree._Element) -> str:
-    return " ".join(element.text_content().split())
+    text = "".join(str(part) for part in element.itertext())
+    return " ".join(text.split())
 
 
 class _Walker:
@@ -120,7 +145,7 @@ class _Walker:
         if not html:
             return
         fragment = lxml.html.fragment_fromstring(html, create_parent="span")
-        if fragment.text_content().strip():
+        if _text_of(fragment):
             yield {"kind": "paragraph", "html": html}
         else:
             yield from (_image(img) for img in fragment.iter("img"))
@@ -235,10 +260,12 @@ def _figure_image(figure: etree._Element) -> BlockData | None:
         return None
     block = _image(images[0])
     if caption_element is not None and caption_text:
-        credit = next((el for el in caption_element.iter() if "credit" in el.get("class", "")), None)
+        credit = next(
+            (el for el in caption_element.iter() if "credit" in el.get("class", "")), None
+        )
         if credit is not None and credit is not caption_element:
             block["credit"] = _text_of(credit)
-            credit.drop_tree()
+            _drop_keeping_tail(credit)
         html = clean_inline(inner_html(caption_element)).strip()
         block["caption"] = html or None
     return block
@@ -259,3 +286,17 @@ def _list(element: etree._Element) -> BlockData:
         "ordered": element.tag == "ol",
         "items": [inner_html(li).strip() for li in items],
     }
+
+
+def _drop_keeping_tail(element: etree._Element) -> None:
+    """Remove an element; the text after it stays where it was."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    previous = element.getprevious()
+    if element.tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)

@@ -7,7 +7,8 @@ positions), so one function finds where a field path sits in the file.
 from __future__ import annotations
 
 import json
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -78,8 +79,24 @@ def problems_from_validation(error: ValidationError, text: str | None) -> list[P
 
 
 _UNION_TAGS = frozenset(
-    "paragraph heading image quote list table embed video related html divider note slot "
-    "function-after function-before function-plain".split()
+    [
+        "paragraph",
+        "heading",
+        "image",
+        "quote",
+        "list",
+        "table",
+        "embed",
+        "video",
+        "related",
+        "html",
+        "divider",
+        "note",
+        "slot",
+        "function-after",
+        "function-before",
+        "function-plain",
+    ]
 )
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import unescape
-from typing import Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -63,22 +63,24 @@ def block_text(block: Block) -> str:
     """All the reader-visible text of a block, as plain text."""
     match block.kind:
         case "paragraph" | "heading" | "note" | "quote" | "table" | "embed" | "html":
-            return plain_text(block.html)  # type: ignore[union-attr]
+            return plain_text(block.html)
         case "list":
-            return "\n".join(plain_text(item) for item in block.items)  # type: ignore[union-attr]
+            return "\n".join(plain_text(item) for item in block.items)
         case "image":
-            return " ".join(filter(None, (plain_text(block.caption or ""), block.credit)))  # type: ignore[union-attr]
+            return " ".join(filter(None, (plain_text(block.caption or ""), block.credit)))
         case "video":
-            return block.title  # type: ignore[union-attr]
+            return block.title
         case "related":
-            return block.title  # type: ignore[union-attr]
+            return block.title
     return ""
 
 
 def _text_height(text: str, profile: DeviceProfile, scale: float = 1.0) -> float:
     font = profile.font_size * scale
     per_line = max(1, int(profile.column_width / (font * GLYPH_WIDTH_EM)))
-    lines = sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n") if part.strip())
+    lines = sum(
+        max(1, math.ceil(len(part) / per_line)) for part in text.split("\n") if part.strip()
+    )
     return lines * font * profile.line_height
 
 
@@ -96,10 +98,10 @@ def block_height(block: Block, text: str, profile: DeviceProfile) -> float:
     small = 0.85
     match block.kind:
         case "heading":
-            return _text_height(text, profile, _HEADING_SCALE[block.level]) + gap * 1.5  # type: ignore[union-attr]
+            return _text_height(text, profile, _HEADING_SCALE[block.level]) + gap * 1.5
         case "image":
             caption = _text_height(text, profile, small) if text else 0.0
-            return _media_height(block.width, block.height, profile) + caption + gap  # type: ignore[union-attr]
+            return _media_height(block.width, block.height, profile) + caption + gap
         case "video":
             return _media_height(16, 9, profile) + _text_height(text or "x", profile, small) + gap
         case "divider" | "slot":
@@ -107,7 +109,7 @@ def block_height(block: Block, text: str, profile: DeviceProfile) -> float:
         case "related":
             return _text_height(text, profile) + profile.font_size * 2.5 + gap
         case "table":
-            rows = block.html.count("<tr")  # type: ignore[union-attr]
+            rows = block.html.count("<tr")
             return rows * profile.font_size * small * 2.4 + gap
         case "quote" | "embed":
             return _text_height(text, profile, 1.05) + profile.font_size * 2 + gap

@@ -6,8 +6,9 @@ the JSON output and the readable dump all come from it, so they can never disagr
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Literal
+from typing import Any, Literal
 
 from layout.article import Article, Block
 from layout.measure import BlockSize
@@ -27,8 +28,13 @@ class Decision:
     message: str
 
     def to_json(self) -> dict[str, Any]:
-        return {"unit": self.unit, "gap": self.gap, "outcome": self.outcome,
-                "code": self.code, "message": self.message}
+        return {
+            "unit": self.unit,
+            "gap": self.gap,
+            "outcome": self.outcome,
+            "code": self.code,
+            "message": self.message,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +50,15 @@ class PlacedUnit:
     data: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        item: dict[str, Any] = {"type": "unit", "kind": self.kind, "id": self.id,
-                                "unit": self.unit, "gap": self.gap, "position": self.position,
-                                "reserved_height": round(self.reserved_height)}
+        item: dict[str, Any] = {
+            "type": "unit",
+            "kind": self.kind,
+            "id": self.id,
+            "unit": self.unit,
+            "gap": self.gap,
+            "position": self.position,
+            "reserved_height": round(self.reserved_height),
+        }
         return item
 
 
@@ -103,8 +115,11 @@ class LayoutPlan:
         """The plan JSON of the external contract (see docs/plan.md)."""
         article = self.article
         return {
-            "article": {"id": article.id, "headline": article.headline,
-                        "words": sum(size.words for size in self.sizes)},
+            "article": {
+                "id": article.id,
+                "headline": article.headline,
+                "words": sum(size.words for size in self.sizes),
+            },
             "viewer": {"device": self.viewer.device, "audience": self.viewer.audience},
             "items": [_item_json(item) for item in self.items()],
             "paywall": self.access,
@@ -115,8 +130,12 @@ class LayoutPlan:
 
 def _item_json(item: PlanItem) -> dict[str, Any]:
     if isinstance(item, BlockItem):
-        return {"type": "block", "index": item.index, "kind": item.block.kind,
-                "words": item.size.words}
+        return {
+            "type": "block",
+            "index": item.index,
+            "kind": item.block.kind,
+            "words": item.size.words,
+        }
     if isinstance(item, Wall):
         return {"type": "paywall", "variant": item.variant, "gap": item.gap}
     return item.to_json()

@@ -7,9 +7,10 @@ fail loudly; the only markup passed through unescaped is what ``sanitize`` produ
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import jinja2
 
@@ -35,7 +36,9 @@ def mmss(seconds: int | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def make_environment(theme_dirs: Iterable[Path], *, auto_reload: bool = False) -> jinja2.Environment:
+def make_environment(
+    theme_dirs: Iterable[Path], *, auto_reload: bool = False
+) -> jinja2.Environment:
     loader = jinja2.FileSystemLoader([str(path) for path in theme_dirs])
     env = jinja2.Environment(
         loader=loader,
@@ -88,7 +91,7 @@ def _templated(plan: LayoutPlan) -> Iterable[_TemplatedItem]:
     for item in plan.items():
         level = 0
         if isinstance(item, BlockItem) and item.block.kind == "heading":
-            level = max(2, min(item.block.level, previous + 1))  # type: ignore[union-attr]
+            level = max(2, min(item.block.level, previous + 1))
             previous = level
         yield _TemplatedItem(item, level)
 

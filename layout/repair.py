@@ -8,7 +8,8 @@ elements and never removing text. Each pass is one small function in ``PASSES``.
 
 from __future__ import annotations
 
-from typing import Callable, Final
+from collections.abc import Callable
+from typing import Final
 
 import lxml.html
 from lxml import etree
@@ -19,7 +20,8 @@ Element = etree._Element
 def _rename(element: Element, tag: str) -> None:
     element.tag = tag
     for name in ("start", "reversed", "type", "value"):
-        element.attrib.pop(name, None)
+        if name in element.attrib:
+            del element.attrib[name]
 
 
 def _wrap_run(parent: Element, nodes: list[Element], text: str | None, tag: str, at: int) -> None:
@@ -92,7 +94,13 @@ def fix_definition_lists(root: Element) -> None:
     for dl in list(root.iter("dl")):
         tags = [c.tag for c in dl if isinstance(c.tag, str)]
         text_inside = (dl.text or "").strip() or any((c.tail or "").strip() for c in dl)
-        if tags and tags[0] == "dt" and tags[-1] == "dd" and set(tags) <= {"dt", "dd"} and not text_inside:
+        if (
+            tags
+            and tags[0] == "dt"
+            and tags[-1] == "dd"
+            and set(tags) <= {"dt", "dd"}
+            and not text_inside
+        ):
             continue
         _rename(dl, "div")
         for child in dl:
@@ -134,8 +142,9 @@ def fix_empty_links(root: Element) -> None:
     """rel and hreflang need an href; without one a link is a plain span of text."""
     for link in root.iter("a"):
         if link.get("href") is None:
-            link.attrib.pop("rel", None)
-            link.attrib.pop("hreflang", None)
+            for name in ("rel", "hreflang"):
+                if name in link.attrib:
+                    del link.attrib[name]
 
 
 PASSES: Final[tuple[Callable[[Element], None], ...]] = (

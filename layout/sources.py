@@ -37,9 +37,13 @@ def read_text(path: Path) -> str:
         raise InputError(str(path), [Problem("", "file not found")]) from None
     except UnicodeDecodeError as error:
         where = f"byte {error.start}"
-        raise InputError(str(path), [Problem("", f"expected UTF-8 text; found an invalid {where}")]) from None
+        raise InputError(
+            str(path), [Problem("", f"expected UTF-8 text; found an invalid {where}")]
+        ) from None
     except OSError as error:
-        raise InputError(str(path), [Problem("", f"cannot read the file ({error.strerror})")]) from None
+        raise InputError(
+            str(path), [Problem("", f"cannot read the file ({error.strerror})")]
+        ) from None
 
 
 def parse_json(text: str, source: str) -> Any:
@@ -62,15 +66,17 @@ def article_from_json(text: str, *, source: str) -> Article:
         raise InputError(source, problems_from_validation(error, text)) from None
 
 
-def article_from_html(
-    html: str, meta: Any, *, source: str, default_id: str = "article"
-) -> Article:
+def article_from_html(html: str, meta: Any, *, source: str, default_id: str = "article") -> Article:
     """An article from body HTML and metadata (a dict, possibly empty)."""
     if not isinstance(meta, dict):
         raise InputError(source, [Problem("", "expected a JSON object of metadata", line=1)])
     if "blocks" in meta:
-        raise InputError(source, [Problem("blocks", "unknown field in metadata (the body is the HTML)")])
+        raise InputError(
+            source, [Problem("blocks", "unknown field in metadata (the body is the HTML)")]
+        )
     try:
         return ingest_html(html, meta, default_id=default_id)
     except ValidationError as error:
-        raise InputError(source, problems_from_validation(error, json.dumps(meta, indent=1))) from None
+        raise InputError(
+            source, problems_from_validation(error, json.dumps(meta, indent=1))
+        ) from None

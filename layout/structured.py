@@ -14,8 +14,9 @@ from markupsafe import Markup
 from layout.measure import block_text
 from layout.plan import LayoutPlan
 
-_SCRIPT_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
-                                 "\u2028": "\\u2028", "\u2029": "\\u2029"})
+_SCRIPT_ESCAPES = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
 
 
 def script_json(data: Any) -> Markup:
@@ -35,7 +36,9 @@ def description(plan: LayoutPlan, limit: int = 160) -> str:
     if plan.article.dek:
         text = plan.article.dek
     else:
-        paragraphs = (b for b in plan.article.blocks[: plan.visible_blocks] if b.kind == "paragraph")
+        paragraphs = (
+            b for b in plan.article.blocks[: plan.visible_blocks] if b.kind == "paragraph"
+        )
         first = next(paragraphs, None)
         text = " ".join(block_text(first).split()) if first is not None else ""
     if len(text) <= limit:
@@ -72,6 +75,9 @@ def news_article(plan: LayoutPlan) -> dict[str, Any]:
     data["isAccessibleForFree"] = plan.access.get("free", True)
     gated = plan.access.get("gated_selector")
     if gated:
-        data["hasPart"] = {"@type": "WebPageElement", "isAccessibleForFree": False,
-                           "cssSelector": gated}
+        data["hasPart"] = {
+            "@type": "WebPageElement",
+            "isAccessibleForFree": False,
+            "cssSelector": gated,
+        }
     return data

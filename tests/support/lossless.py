@@ -12,8 +12,20 @@ import lxml.html
 from lxml import etree
 
 # Elements whose text a scripting browser never shows.
-NOT_SHOWN = frozenset({"script", "style", "template", "noscript", "iframe", "object", "embed",
-                       "applet", "title", "head"})
+NOT_SHOWN = frozenset(
+    {
+        "script",
+        "style",
+        "template",
+        "noscript",
+        "iframe",
+        "object",
+        "embed",
+        "applet",
+        "title",
+        "head",
+    }
+)
 
 
 def shown_text_runs(html: str) -> list[str]:
@@ -55,3 +67,40 @@ def missing_text(source_html: str, rendered_html: str) -> list[str]:
         else:
             position = found + len(run)
     return missing
+
+
+def article_json_source(data: dict[str, object]) -> str:
+    """The reader-visible text of an article JSON document as one HTML string, in order.
+
+    Built from the raw JSON (not the engine's model), so it can check the engine.
+    """
+    parts: list[str] = []
+    for key in ("section", "headline", "dek"):
+        if isinstance(data.get(key), str):
+            parts.append(_escape(str(data[key])))
+    parts += [_escape(str(point)) for point in data.get("summary", []) or []]  # type: ignore[union-attr]
+    if isinstance(data.get("byline"), str):
+        parts.append(_escape(str(data["byline"])))
+    hero = data.get("hero")
+    if isinstance(hero, dict):
+        parts.append(_block_source(hero | {"kind": "image"}))
+    for block in data.get("blocks", []) or []:  # type: ignore[union-attr]
+        parts.append(_block_source(block))
+    return "<div>" + "</div><div>".join(parts) + "</div>"
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _block_source(block: dict[str, object]) -> str:
+    kind = block.get("kind")
+    if kind == "image":
+        return f"{block.get('caption') or ''} {_escape(str(block.get('credit') or ''))}"
+    if kind == "list":
+        return " ".join(f"<p>{item}</p>" for item in block.get("items", []))  # type: ignore[union-attr]
+    if kind in ("video", "related"):
+        return _escape(str(block.get("title") or ""))
+    if kind == "quote":
+        return f"{block.get('html', '')} {_escape(str(block.get('attribution') or ''))}"
+    return str(block.get("html", ""))

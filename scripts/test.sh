@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The whole test suite: set up, lint, type-check, then every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+.venv/bin/ruff check layout tests benchmarks scripts
+.venv/bin/mypy layout
+.venv/bin/python -m pytest -n 2 "$@"

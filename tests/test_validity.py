@@ -1,0 +1,50 @@
+"""Valid HTML5: the Nu Html Checker over every sample and corpus page, zero errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from layout import Engine, Viewer
+from tests.conftest import report
+from tests.support.corpus import corpus_sources, sample_sources
+from tests.support.vnu import vnu_errors
+
+VIEWERS = [
+    Viewer(device="mobile", audience="anonymous"),
+    Viewer(device="desktop", audience="subscriber"),
+]
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("vnu")
+    engine = Engine()
+    for source in sample_sources() + corpus_sources():
+        article = source.load()
+        for viewer in VIEWERS:
+            result = engine.render(article, viewer)
+            name = f"{source.name}.{viewer.device}.{viewer.audience}"
+            (folder / f"{name}.html").write_text(result.html, encoding="utf-8")
+            fragment = engine.render(article, viewer, format="fragment").html
+            (folder / f"{name}.fragment.html").write_text(
+                "<!DOCTYPE html><html lang=en><meta charset=utf-8><title>fragment</title>"
+                f"<body>{fragment}</body></html>",
+                encoding="utf-8",
+            )
+    return folder
+
+
+def test_nu_html_checker_finds_no_errors(rendered: Path) -> None:
+    pages = sorted(rendered.glob("*.html"))
+    errors = vnu_errors(rendered)
+    report(f"vnu: {len(pages)} documents checked, {sum(map(len, errors.values()))} errors")
+    assert errors == {}
+
+
+def test_nu_html_checker_reports_real_errors(tmp_path: Path) -> None:
+    (tmp_path / "bad.html").write_text(
+        "<!DOCTYPE html><html><title>x</title><ul>text</ul>", encoding="utf-8"
+    )
+    assert "bad.html" in vnu_errors(tmp_path)
