@@ -16,8 +16,10 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from layout.article import Article
+from layout.dump import dump_plan
 from layout.engine import Engine
 from layout.errors import LayoutError
+from layout.rules import RuleSet, load_rules
 from layout.sources import load_article
 from layout.viewer import Viewer
 
@@ -56,6 +58,9 @@ InputArg = Annotated[Path, typer.Argument(help="Article JSON, or body HTML (+ NA
 TemplatesOpt = Annotated[
     Path | None, typer.Option("--templates", help="Theme directory searched before the default.")
 ]
+RulesOpt = Annotated[
+    Path | None, typer.Option("--rules", help="Rule file (YAML or JSON); default: built-in.")
+]
 DeviceOpt = Annotated[DeviceOption, typer.Option("--device", help="Device profile.")]
 AudienceOpt = Annotated[AudienceOption, typer.Option("--audience", help="Reader audience.")]
 
@@ -86,15 +91,17 @@ def write_output(text: str, output: Path | None) -> None:
         fail([f"{output}: cannot write the output ({error.strerror})"])
 
 
-def _engine(templates: Path | None) -> Engine:
+def _engine(rules: Path | None, templates: Path | None = None) -> Engine:
     if templates is not None and not templates.is_dir():
         fail([f"{templates}: --templates expects a directory; found none there"])
-    return Engine(templates=templates)
+    ruleset = guarded(lambda: load_rules(rules))
+    return Engine(ruleset, templates=templates)
 
 
 @app.command()
 def render(
     input: InputArg,
+    rules: RulesOpt = None,
     device: DeviceOpt = DeviceOption.mobile,
     audience: AudienceOpt = AudienceOption.anonymous,
     meter: Annotated[str | None, typer.Option("--meter", help="The reader's meter token.")] = None,
@@ -105,7 +112,7 @@ def render(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here.")] = None,
 ) -> None:
     """Render an article as a page, a fragment or the layout plan JSON."""
-    engine = _engine(templates)
+    engine = _engine(rules, templates)
     article: Article = guarded(lambda: load_article(input))
     viewer = Viewer(device=device.value, audience=audience.value, meter=meter)
     result = guarded(lambda: engine.render(article, viewer, format=format.value))
@@ -118,8 +125,22 @@ def render(
 @app.command()
 def schema(name: Annotated[SchemaName, typer.Argument(help="article or rules")]) -> None:
     """Print the JSON Schema of the article or rule-set format."""
-    model = Article
+    model = Article if name is SchemaName.article else RuleSet
     typer.echo(json.dumps(model.model_json_schema(), indent=2))
+
+
+@app.command()
+def explain(
+    input: InputArg,
+    rules: RulesOpt = None,
+    device: DeviceOpt = DeviceOption.mobile,
+    audience: AudienceOpt = AudienceOption.anonymous,
+) -> None:
+    """Print every gap with its neighbours, offsets, and each unit placed or rejected."""
+    engine = _engine(rules)
+    article: Article = guarded(lambda: load_article(input))
+    plan = engine.plan(article, Viewer(device=device.value, audience=audience.value))
+    typer.echo(dump_plan(plan, engine.rules.name), nl=False)
 
 
 def main() -> None:

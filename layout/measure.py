@@ -17,6 +17,7 @@ from html import unescape
 from pydantic import BaseModel, ConfigDict, Field
 
 from layout.article import Article, Block
+from layout.viewer import Device
 
 _TAG = re.compile(r"<[^>]*>")
 _BREAK = re.compile(r"<br\s*/?>|</(?:p|li|tr|dd|dt|h\d|div)>", re.IGNORECASE)
@@ -35,7 +36,7 @@ class DeviceProfile(BaseModel):
     max_width: int | None = None
 
 
-DEFAULT_DEVICES: dict[str, DeviceProfile] = {
+DEFAULT_DEVICES: dict[Device, DeviceProfile] = {
     "mobile": DeviceProfile(viewport=(375, 740), column_width=343, font_size=18, max_width=767),
     "desktop": DeviceProfile(viewport=(1280, 900), column_width=680, font_size=20, min_width=768),
 }
@@ -131,3 +132,20 @@ def measure_block(block: Block, profile: DeviceProfile) -> BlockSize:
 
 def total_words(sizes: Sequence[BlockSize]) -> int:
     return sum(size.words for size in sizes)
+
+
+def header_height(article: Article, profile: DeviceProfile) -> float:
+    """Estimated height of the story header (section, headline, dek, byline, hero)."""
+    height = _text_height(article.headline, profile, 1.6) * 1.2 / 1.6 + profile.font_size
+    if article.section:
+        height += profile.font_size * 2
+    if article.dek:
+        height += _text_height(article.dek, profile, 1.1) + profile.font_size * 0.8
+    if article.summary:
+        height += _text_height("\n".join(article.summary), profile) + profile.font_size
+    if article.byline or article.published:
+        height += profile.font_size * 0.85 * 1.4 + profile.font_size
+    if article.hero is not None:
+        hero = article.hero
+        height += block_height(hero, block_text(hero), profile)
+    return height

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from layout.article import Article, Block
+from layout.gaps import Gaps
 from layout.measure import BlockSize
 from layout.viewer import Viewer
 
@@ -87,6 +88,7 @@ class LayoutPlan:
     article: Article
     viewer: Viewer
     sizes: list[BlockSize]
+    gaps: Gaps
     visible_blocks: int
     access: dict[str, Any]
     units: list[PlacedUnit] = field(default_factory=list)
@@ -135,6 +137,7 @@ def _item_json(item: PlanItem) -> dict[str, Any]:
             "index": item.index,
             "kind": item.block.kind,
             "words": item.size.words,
+            "height": round(item.size.height, 1),
         }
     if isinstance(item, Wall):
         return {"type": "paywall", "variant": item.variant, "gap": item.gap}

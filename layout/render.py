@@ -16,7 +16,7 @@ import jinja2
 
 from layout.embeds import player_url
 from layout.plan import BlockItem, LayoutPlan, PlacedUnit, PlanItem, Wall
-from layout.structured import description, news_article, script_json
+from layout.structured import description, news_article, script_json, video_object
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -51,6 +51,7 @@ def make_environment(
     )
     env.filters["mmss"] = mmss
     env.globals["player_url"] = player_url
+    env.globals["video_json_ld"] = video_object
     return env
 
 

@@ -11,6 +11,8 @@ from typing import Any
 
 from markupsafe import Markup
 
+from layout.article import Article, Video
+from layout.embeds import player_url
 from layout.measure import block_text
 from layout.plan import LayoutPlan
 
@@ -81,3 +83,21 @@ def news_article(plan: LayoutPlan) -> dict[str, Any]:
             "cssSelector": gated,
         }
     return data
+
+
+def video_object(video: Video, article: Article) -> Markup:
+    """schema.org VideoObject for a video card, as script-safe JSON."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "VideoObject",
+        "name": video.title or article.headline,
+    }
+    if video.poster:
+        data["thumbnailUrl"] = [video.poster]
+    if video.duration is not None:
+        data["duration"] = f"PT{video.duration // 60}M{video.duration % 60}S"
+    if video.src or video.video_id:
+        data["embedUrl"] = player_url(video.provider, video.video_id, video.src)
+    if article.published:
+        data["uploadDate"] = article.published.isoformat()
+    return script_json(data)

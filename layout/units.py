@@ -1,0 +1,126 @@
+"""Per-unit facts the solver needs: is it eligible here, how tall is it, what does it show.
+
+Eligibility answers with a skip code (kebab-case, see docs/decisions.md) or None.
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import Any
+
+from layout.article import Article, Video
+from layout.measure import DeviceProfile
+from layout.rules import RuleSet, Size, Unit
+from layout.viewer import Viewer
+
+AD_LABEL_HEIGHT = 24.0
+DEFAULT_PROMO_HEIGHT = {"mobile": 220, "desktop": 180}
+RELATED_CARD_HEIGHT = 110.0
+
+
+def skip_reason(
+    unit: Unit, article: Article, viewer: Viewer, rules: RuleSet
+) -> tuple[str, str] | None:
+    """Why ``unit`` is not considered for this article and reader at all, or None."""
+    only = unit.only
+    if only.audiences and viewer.audience not in only.audiences:
+        return "audience", f"not shown to {viewer.audience} readers"
+    if only.devices and viewer.device not in only.devices:
+        return "device", f"not shown on {viewer.device}"
+    if unit.position == "rail" and viewer.device != "desktop":
+        return "device", "the rail exists on desktop only"
+    section = article.section or ""
+    if (only.sections and section not in only.sections) or section in only.exclude_sections:
+        return "section", f"not shown in section {section or '(none)'}"
+    tags = set(article.tags)
+    if (only.tags and not tags & set(only.tags)) or tags & set(only.exclude_tags):
+        return "tag", "excluded by the article's tags"
+    if unit.kind == "ad":
+        if article.no_ads:
+            return "no-ads", "the article is marked no_ads"
+        unsafe = set(article.brand_safety) & set(rules.ads.brand_safety_off)
+        if unsafe:
+            return "brand-safety", f"brand-safety tag {sorted(unsafe)[0]} switches ads off"
+    if unit.kind == "video" and unit.source == "article" and article_video(article) is None:
+        return "no-video", "the article has no video of its own"
+    if unit.max == 0:
+        return "max-reached", "max is 0"
+    return None
+
+
+def too_short(unit: Unit, words: int, paragraphs: int) -> tuple[str, str] | None:
+    minimum = unit.min_article
+    if minimum is None:
+        return None
+    if minimum.words is not None and words < minimum.words:
+        return "too-short", f"article has {words} words (needs {minimum.words})"
+    if minimum.paragraphs is not None and paragraphs < minimum.paragraphs:
+        return "too-short", f"article has {paragraphs} paragraphs (needs {minimum.paragraphs})"
+    return None
+
+
+def fitting_sizes(unit: Unit, device: str, profile: DeviceProfile) -> list[Size]:
+    """The unit's sizes for a device that fit the text column (the size mapping)."""
+    sizes = unit.sizes.get(device, [])  # type: ignore[call-overload]
+    return [size for size in sizes if size[0] <= profile.column_width]
+
+
+def unit_height(unit: Unit, device: str, profile: DeviceProfile) -> float:
+    """Height reserved for one copy of the unit on a device, in CSS pixels."""
+    if unit.kind == "ad":
+        sizes = fitting_sizes(unit, device, profile)
+        return max((h for _, h in sizes), default=0) + AD_LABEL_HEIGHT
+    if unit.kind == "promo":
+        return float(unit.height.get(device, DEFAULT_PROMO_HEIGHT[device]))  # type: ignore[call-overload]
+    if unit.kind == "video":
+        return profile.column_width * 9 / 16 + profile.font_size * 2.5
+    return RELATED_CARD_HEIGHT
+
+
+def article_video(article: Article) -> Video | None:
+    return next((b for b in article.blocks if isinstance(b, Video)), None)
+
+
+def _pick(items: list[Any], article: Article, salt: str) -> Any:
+    """A deterministic choice per article, so the same article always gets the same item."""
+    return items[zlib.crc32(f"{article.id}:{salt}".encode()) % len(items)]
+
+
+def unit_data(unit: Unit, copy: int, article: Article, rules: RuleSet) -> dict[str, Any]:
+    """What the unit's template shows for copy number ``copy`` (1-based)."""
+    if unit.kind == "ad":
+        return {
+            "ad_unit": unit.ad_unit,
+            "sizes": {
+                device: [list(size) for size in fitting_sizes(unit, device, rules.device(device))]
+                for device in rules.devices
+            },
+            "targeting": {
+                key: value.replace("{n}", str(copy)) for key, value in unit.targeting.items()
+            },
+            "label": unit.label,
+            "lazy": unit.lazy,
+            "frame_heights": {
+                device: round(unit_height(unit, device, rules.device(device)) - AD_LABEL_HEIGHT)
+                for device in rules.devices
+            },
+        }
+    if unit.kind == "promo":
+        action = unit.action.model_dump() if unit.action else None
+        return {
+            "template": unit.template or f"units/promo-{unit.id}.html.j2",
+            "heading": unit.heading,
+            "text": unit.text,
+            "action": action,
+        }
+    if unit.kind == "video":
+        if unit.source == "article":
+            video = article_video(article)
+        else:
+            item = _pick(unit.playlist, article, unit.id)
+            video = Video(**item.model_dump())
+        return {"video": video}
+    link = _pick(
+        [link for link in unit.links if link.url != article.url] or unit.links, article, unit.id
+    )
+    return {"link": link.model_dump()}
