@@ -21,7 +21,10 @@ def node_at(text: str, path: Sequence[str | int]) -> yaml.Node | None:
     try:
         node: yaml.Node | None = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
-        return None
+        if "\t" not in text:
+            return None
+        # JSON may indent with tabs, which YAML refuses; a space keeps every column.
+        return node_at(text.replace("\t", " "), path)
     found = node
     for step in path:
         node = _child(node, step)

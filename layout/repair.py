@@ -9,6 +9,7 @@ elements and never removing text. Each pass is one small function in ``PASSES``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from typing import Final
 
 import lxml.html
@@ -84,28 +85,46 @@ def fix_list_items(root: Element) -> None:
     """An li outside a list, or a dt/dd outside a dl, becomes a div."""
     for element in list(root.iter("li", "dt", "dd")):
         parent = element.getparent()
-        allowed = ("ul", "ol", "menu") if element.tag == "li" else ("dl", "div")
-        if parent is None or parent.tag not in allowed:
+        if element.tag == "li":
+            valid = parent is not None and parent.tag in ("ul", "ol", "menu")
+        else:
+            grand = parent.getparent() if parent is not None else None
+            valid = parent is not None and (
+                parent.tag == "dl"
+                or (parent.tag == "div" and grand is not None and grand.tag == "dl")
+            )
+        if not valid:
             _rename(element, "div")
 
 
 def fix_definition_lists(root: Element) -> None:
-    """A dl that is not groups of dt then dd becomes plain divs."""
+    """A dl that is not groups of dt then dd becomes plain divs, all the way down."""
     for dl in list(root.iter("dl")):
-        tags = [c.tag for c in dl if isinstance(c.tag, str)]
-        text_inside = (dl.text or "").strip() or any((c.tail or "").strip() for c in dl)
-        if (
-            tags
-            and tags[0] == "dt"
-            and tags[-1] == "dd"
-            and set(tags) <= {"dt", "dd"}
-            and not text_inside
-        ):
+        if _is_valid_dl(dl):
             continue
         _rename(dl, "div")
-        for child in dl:
-            if child.tag in ("dt", "dd"):
-                _rename(child, "div")
+        for element in dl.iter("dt", "dd"):
+            _rename(element, "div")
+
+
+def _is_valid_dl(dl: Element) -> bool:
+    """dt+ dd+ runs directly in the dl, or every child a div holding such a run."""
+    children = [c for c in dl if isinstance(c.tag, str)]
+    if not children:
+        return False
+    if all(c.tag == "div" for c in children):
+        return all(_is_term_run(div) for div in children) and not _has_loose_text(dl)
+    return _is_term_run(dl)
+
+
+def _is_term_run(parent: Element) -> bool:
+    tags = [c.tag for c in parent if isinstance(c.tag, str)]
+    ordered = bool(tags) and tags[0] == "dt" and tags[-1] == "dd"
+    return ordered and set(tags) <= {"dt", "dd"} and not _has_loose_text(parent)
+
+
+def _has_loose_text(parent: Element) -> bool:
+    return bool((parent.text or "").strip()) or any((c.tail or "").strip() for c in parent)
 
 
 def fix_figures(root: Element) -> None:
@@ -170,6 +189,6 @@ def repair_html(html: str) -> str:
     if not html.strip():
         return html
     root = repair_tree(lxml.html.fragment_fromstring(html, create_parent="div"))
-    parts = [root.text or ""] if root.text else []
+    parts = [escape(root.text, quote=False)] if root.text else []
     parts += [etree.tostring(c, method="html", encoding="unicode") for c in root]
     return "".join(parts)

@@ -218,9 +218,7 @@ class RuleSet(_Rule):
     version: Literal[1]
     name: str = Field(pattern=r"^[\w.-]{1,60}$")
     description: str | None = None
-    devices: dict[Device, DeviceProfile] = Field(
-        default_factory=lambda: dict(DEFAULT_DEVICES)
-    )
+    devices: dict[Device, DeviceProfile] = Field(default_factory=lambda: dict(DEFAULT_DEVICES))
     units: list[Unit] = Field(default_factory=list)
     spacing: GlobalSpacing = Field(default_factory=GlobalSpacing)
     density: Density = Field(default_factory=Density)

@@ -25,8 +25,11 @@ def load_article(path: str | Path) -> Article:
     text = read_text(path)
     if path.suffix.lower() in HTML_SUFFIXES:
         meta_path = path.with_name(path.stem + ".meta.json")
-        meta = parse_json(read_text(meta_path), str(meta_path)) if meta_path.exists() else {}
-        return article_from_html(text, meta, source=str(meta_path), default_id=path.stem)
+        meta_text = read_text(meta_path) if meta_path.exists() else "{}"
+        meta = parse_json(meta_text, str(meta_path))
+        return article_from_html(
+            text, meta, source=str(meta_path), default_id=path.stem, meta_text=meta_text
+        )
     return article_from_json(text, source=str(path))
 
 
@@ -66,7 +69,14 @@ def article_from_json(text: str, *, source: str) -> Article:
         raise InputError(source, problems_from_validation(error, text)) from None
 
 
-def article_from_html(html: str, meta: Any, *, source: str, default_id: str = "article") -> Article:
+def article_from_html(
+    html: str,
+    meta: Any,
+    *,
+    source: str,
+    default_id: str = "article",
+    meta_text: str | None = None,
+) -> Article:
     """An article from body HTML and metadata (a dict, possibly empty)."""
     if not isinstance(meta, dict):
         raise InputError(source, [Problem("", "expected a JSON object of metadata", line=1)])
@@ -77,6 +87,4 @@ def article_from_html(html: str, meta: Any, *, source: str, default_id: str = "a
     try:
         return ingest_html(html, meta, default_id=default_id)
     except ValidationError as error:
-        raise InputError(
-            source, problems_from_validation(error, json.dumps(meta, indent=1))
-        ) from None
+        raise InputError(source, problems_from_validation(error, meta_text)) from None

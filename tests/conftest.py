@@ -16,6 +16,16 @@ import pytest
 _REPORT_DIR = "LAYOUT_TEST_REPORT_DIR"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true",
+                     help="rewrite golden plans from the current engine instead of comparing")
+
+
+@pytest.fixture
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-goldens"))
+
+
 def pytest_configure(config: pytest.Config) -> None:
     if _REPORT_DIR not in os.environ:
         folder = Path(tempfile.gettempdir()) / f"layout-report-{uuid.uuid4().hex}"

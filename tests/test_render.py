@@ -1,0 +1,157 @@
+"""Rendering: deterministic, escaped, with a valid outline and safe theme failures."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import jinja2
+import pytest
+
+from layout import Engine, Viewer, load_article
+from layout.article import article_from_data
+from tests.support.corpus import SAMPLES
+
+SAMPLE = SAMPLES / "articles" / "news-harbour-strike.json"
+EVIL = "<script>alert(1)</script>"
+
+
+def article(*blocks, **fields):
+    data = {"id": "story", "headline": "Headline", "blocks": list(blocks)}
+    data.update(fields)
+    return article_from_data(data)
+
+
+def page(built, **engine_options):
+    return Engine(**engine_options).render(built).html
+
+
+def json_ld(html):
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert match is not None
+    return match.group(1)
+
+
+@pytest.mark.parametrize("fmt", ["html", "fragment"])
+def test_output_is_the_same_bytes_every_time(fmt):
+    viewer = Viewer(device="desktop")
+    first = Engine().render(load_article(SAMPLE), viewer, format=fmt).html
+    second = Engine().render(load_article(SAMPLE), viewer, format=fmt).html
+    assert first.encode() == second.encode()
+    assert len(first) > 1000
+
+
+def test_plan_json_is_the_same_every_time():
+    engine = Engine()
+    first = json.dumps(engine.render(load_article(SAMPLE), format="json").plan)
+    assert json.dumps(engine.render(load_article(SAMPLE), format="json").plan) == first
+
+
+def test_script_headline_is_escaped_in_title_h1_and_og_tags():
+    html = page(article(headline=EVIL, url="https://news.test/a"))
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert f"<title>{escaped}</title>" in html
+    assert f'<h1 class="story-headline">{escaped}</h1>' in html
+    assert f'<meta property="og:title" content="{escaped}">' in html
+    assert EVIL not in html
+
+
+def test_json_ld_cannot_close_its_script_element():
+    built = article(
+        {"kind": "paragraph", "html": "a &lt;/script&gt; b"},
+        headline="</script><script>alert(1)</script>",
+        byline="A <b>&</b> B",
+    )
+    script = json_ld(page(built))
+    assert "</script" not in script.lower()
+    assert "<" not in script
+    data = json.loads(script)
+    assert data["headline"] == "</script><script>alert(1)</script>"
+    assert data["author"][0]["name"] == "A <b>&</b> B"
+
+
+def test_heading_levels_never_skip():
+    built = article(
+        {"kind": "paragraph", "html": "Intro"},
+        {"kind": "heading", "level": 4, "html": "First section"},
+        {"kind": "heading", "level": 6, "html": "Subsection"},
+        {"kind": "heading", "level": 2, "html": "Second section"},
+    )
+    html = page(built)
+    assert re.findall(r"<h(\d)[ >]", html) == ["1", "2", "3", "2"]
+    assert "<h2>First section</h2>" in html
+
+
+def test_h1_in_the_body_renders_below_the_page_headline():
+    html = page(article({"kind": "heading", "level": 1, "html": "Kicker"}))
+    assert "<h2>Kicker</h2>" in html
+    assert html.count("<h1") == 1
+
+
+@pytest.mark.parametrize(
+    ("block", "player"),
+    [
+        (
+            {"provider": "youtube", "video_id": "dQw4w9WgXcQ"},
+            "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1",
+        ),
+        (
+            {"provider": "vimeo", "video_id": "76979871"},
+            "https://player.vimeo.com/video/76979871?autoplay=1",
+        ),
+        (
+            {
+                "provider": "jwplayer",
+                "src": "https://cdn.jwplayer.com/players/AbCd1234-XyZ98765.html",
+            },
+            "https://cdn.jwplayer.com/players/AbCd1234-XyZ98765.html",
+        ),
+    ],
+)
+def test_video_renders_a_click_to_play_button_with_player_url_and_duration(block, player):
+    built = article({"kind": "video", "title": "Bridge lift", "duration": 125, **block})
+    html = page(built)
+    button = re.search(r'<button type="button" class="video-play"[^>]*>', html)
+    assert button is not None
+    assert f'data-player="{player}"' in button.group(0)
+    assert '<span class="video-duration">2:05</span>' in html
+    assert "<iframe" not in html
+
+
+def test_video_duration_over_an_hour_shows_hours():
+    html = page(
+        article(
+            {"kind": "video", "provider": "youtube", "video_id": "dQw4w9WgXcQ", "duration": 3725}
+        )
+    )
+    assert '<span class="video-duration">1:02:05</span>' in html
+
+
+def test_undefined_name_in_a_theme_template_raises(tmp_path):
+    (tmp_path / "blocks").mkdir()
+    (tmp_path / "blocks" / "paragraph.html.j2").write_text(
+        "<p>{{ no_such_name }}</p>\n", encoding="utf-8"
+    )
+    engine = Engine(templates=tmp_path)
+    with pytest.raises(jinja2.UndefinedError):
+        engine.render(article({"kind": "paragraph", "html": "x"}))
+
+
+def test_undefined_attribute_in_a_theme_template_raises(tmp_path):
+    (tmp_path / "blocks").mkdir()
+    (tmp_path / "blocks" / "paragraph.html.j2").write_text(
+        "<p>{{ block.no_such_field }}</p>\n", encoding="utf-8"
+    )
+    with pytest.raises(jinja2.UndefinedError):
+        Engine(templates=tmp_path).render(article({"kind": "paragraph", "html": "x"}))
+
+
+def test_escaped_markup_in_list_and_quote_text_renders_as_text_not_tags():
+    built = article(
+        {"kind": "list", "items": ["&lt;img src=x onerror=alert(1)&gt;"]},
+        {"kind": "quote", "html": "&lt;script&gt;alert(2)&lt;/script&gt;"},
+    )
+    html = Engine().render(built, format="fragment").html
+    assert "<img src=x" not in html
+    assert "<script>alert(2)" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html

@@ -1,0 +1,122 @@
+"""Sanitizing: untrusted markup in, markup that is safe to show and valid HTML5 out."""
+
+from __future__ import annotations
+
+import pytest
+
+from layout import Engine
+from layout.article import article_from_data
+from layout.sanitize import clean_body, clean_flow, clean_inline
+
+CLEANERS = pytest.mark.parametrize(
+    "clean", [clean_inline, clean_flow, clean_body], ids=["inline", "flow", "body"]
+)
+
+UNSAFE_URLS = [
+    "javascript:alert(1)",
+    "jav&#x09;ascript:alert(1)",
+    "&#106;avascript:alert(1)",
+    "java\nscript:alert(1)",
+    "JAVASCRIPT:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    "   javascript:alert(1)",
+    "vbscript:msgbox(1)",
+    " VBScript:msgbox(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "DATA:text/html;base64,PHNjcmlwdD4=",
+]
+
+
+@CLEANERS
+def test_script_element_is_removed_with_its_code(clean):
+    out = clean("<p>before<script>alert('x')</script>after</p>")
+    assert "<script" not in out
+    assert "alert" not in out
+    assert "before" in out and "after" in out
+
+
+@CLEANERS
+@pytest.mark.parametrize("attribute", ["onerror", "onclick", "onload", "ONMOUSEOVER"])
+def test_event_handler_attributes_are_removed(clean, attribute):
+    out = clean(f'<img src="https://i.test/a.png" {attribute}="alert(1)"><b {attribute}="x">hi</b>')
+    assert attribute.lower() not in out.lower()
+    assert "alert" not in out
+    assert 'src="https://i.test/a.png"' in out
+    assert "<b>hi</b>" in out
+
+
+@CLEANERS
+@pytest.mark.parametrize("url", UNSAFE_URLS)
+def test_unsafe_link_url_is_removed_and_link_text_kept(clean, url):
+    out = clean(f'<a href="{url}">read more</a>')
+    assert "href" not in out
+    assert "script" not in out.lower().replace("read more", "")
+    assert "read more" in out
+
+
+@CLEANERS
+@pytest.mark.parametrize("url", UNSAFE_URLS)
+def test_unsafe_image_url_is_removed(clean, url):
+    out = clean(f'<img src="{url}" alt="pic">')
+    assert "src=" not in out
+    assert 'alt="pic"' in out
+
+
+@CLEANERS
+def test_data_png_is_kept_as_image_source(clean):
+    src = "data:image/png;base64,iVBORw0KGgo="
+    assert f'src="{src}"' in clean(f'<img src="{src}" alt="dot">')
+
+
+@CLEANERS
+def test_data_png_is_not_allowed_as_link_target(clean):
+    out = clean('<a href="data:image/png;base64,iVBORw0KGgo=">pixel</a>')
+    assert "data:" not in out
+    assert "pixel" in out
+
+
+@CLEANERS
+def test_template_syntax_stays_literal_text(clean):
+    text = "{{ 7*7 }} and {% if user %}secret{% endif %}"
+    assert clean(f"<b>{text}</b>") == f"<b>{text}</b>"
+
+
+def test_template_syntax_in_article_text_is_not_evaluated_by_the_theme():
+    article = article_from_data(
+        {"id": "t", "headline": "h", "blocks": [{"kind": "paragraph", "html": "x {{ 7*7 }} y"}]}
+    )
+    html = Engine().render(article, format="fragment").html
+    assert "<p>x {{ 7*7 }} y</p>" in html
+    assert "49" not in html
+
+
+@CLEANERS
+@pytest.mark.parametrize("tag", ["center", "font", "tt"])
+def test_obsolete_tags_are_stripped_and_their_text_kept(clean, tag):
+    out = clean(f'<{tag} color="red">Old school text</{tag}>')
+    assert f"<{tag}" not in out
+    assert "color" not in out
+    assert "Old school text" in out
+
+
+@CLEANERS
+def test_percentage_width_is_dropped_and_pixel_width_kept(clean):
+    assert "width" not in clean('<img src="a.png" alt="" width="100%">')
+    assert 'width="640"' in clean('<img src="a.png" alt="" width="640">')
+
+
+@pytest.mark.parametrize("clean", [clean_flow, clean_inline], ids=["flow", "inline"])
+def test_iframes_are_removed_with_fallback_content(clean):
+    out = clean(
+        '<p>a<iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ">fallback</iframe>b</p>'
+    )
+    assert "iframe" not in out
+    assert "youtube" not in out
+    assert "fallback" not in out
+    assert "ab" in out
+
+
+def test_inline_cleaner_drops_block_elements_but_keeps_their_text():
+    out = clean_inline("<div><p>one</p><table><tr><td>two</td></tr></table></div>")
+    assert "<p" not in out and "<div" not in out and "<td" not in out
+    assert "one" in out and "two" in out
