@@ -67,18 +67,28 @@ def problems_from_validation(error: ValidationError, text: str | None) -> list[P
     """One problem per pydantic error, with position when the source text is known."""
     problems = []
     for item in error.errors(include_url=False):
-        location = [step for step in item["loc"] if not _is_union_tag(step)]
+        location = _without_union_tags(item["loc"])
         node = node_at(text, location) if text is not None else None
-        message = _expected_found(item)
         problems.append(
             Problem(
                 location=_field_path(location),
-                message=message,
+                message=_expected_found(item),
                 line=node.start_mark.line + 1 if node is not None else None,
                 column=node.start_mark.column + 1 if node is not None else None,
             )
         )
     return problems
+
+
+def _without_union_tags(location: Sequence[str | int]) -> list[str | int]:
+    """Drop the tag pydantic adds after a list index for a discriminated union member."""
+    kept: list[str | int] = []
+    for position, step in enumerate(location):
+        in_blocks = position > 1 and location[position - 2] == "blocks"
+        if in_blocks and isinstance(location[position - 1], int) and _is_union_tag(step):
+            continue
+        kept.append(step)
+    return kept
 
 
 _UNION_TAGS = frozenset(

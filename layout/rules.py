@@ -6,6 +6,7 @@ file, line and column, the field path, what was expected and what was found.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -13,7 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from layout.errors import ConfigError, Problem
-from layout.locate import problems_from_validation
+from layout.locate import node_at, problems_from_validation
 from layout.measure import DEFAULT_DEVICES, DeviceProfile
 from layout.viewer import Device
 
@@ -225,41 +226,69 @@ class RuleSet(_Rule):
     ads: Ads = Field(default_factory=Ads)
     paywall: Paywall = Field(default_factory=Paywall)
 
-    @model_validator(mode="after")
-    def _unique_ids(self) -> RuleSet:
-        seen: set[str] = set()
-        for unit in self.units:
-            if unit.id in seen:
-                raise ValueError(f"unit id {unit.id!r} is used twice")
-            seen.add(unit.id)
-        return self
-
     def device(self, name: Device) -> DeviceProfile:
         return self.devices.get(name) or DEFAULT_DEVICES[name]
 
 
 def parse_rules(text: str, *, source: str) -> RuleSet:
     """A rule set from YAML or JSON text; ``source`` names it in errors."""
+    data = _parse_document(text, source)
+    if not isinstance(data, dict):
+        found = "nothing" if data is None else type(data).__name__
+        problem = Problem("", f"expected a mapping of rules; found {found}", line=1)
+        raise ConfigError(source, [problem])
     try:
-        data: Any = yaml.safe_load(text)
+        rules = RuleSet.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError(source, problems_from_validation(error, text)) from None
+    duplicates = _duplicate_unit_ids(rules, text)
+    if duplicates:
+        raise ConfigError(source, duplicates)
+    return rules
+
+
+def _parse_document(text: str, source: str) -> Any:
+    """JSON (which may indent with tabs) with the json module, anything else as YAML."""
+    if text.lstrip().startswith("{"):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            problem = Problem(
+                "", f"invalid JSON: {error.msg}", line=error.lineno, column=error.colno
+            )
+            raise ConfigError(source, [problem]) from None
+    try:
+        return yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = Problem(
             "",
-            f"invalid YAML/JSON: {getattr(error, 'problem', error)}",
+            f"invalid YAML: {getattr(error, 'problem', error)}",
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
         )
         raise ConfigError(source, [problem]) from None
-    if not isinstance(data, dict):
-        found = "nothing" if data is None else type(data).__name__
-        raise ConfigError(
-            source, [Problem("", f"expected a mapping of rules; found {found}", line=1)]
+
+
+def _duplicate_unit_ids(rules: RuleSet, text: str) -> list[Problem]:
+    """Each reuse of a unit id, pointing at the repeated id."""
+    problems = []
+    first: dict[str, int] = {}
+    for index, unit in enumerate(rules.units):
+        if unit.id not in first:
+            first[unit.id] = index
+            continue
+        node = node_at(text, ["units", index, "id"])
+        problems.append(
+            Problem(
+                f"units[{index}].id",
+                f"expected a unique unit id; found {unit.id!r} "
+                f"(already used by units[{first[unit.id]}])",
+                line=node.start_mark.line + 1 if node is not None else None,
+                column=node.start_mark.column + 1 if node is not None else None,
+            )
         )
-    try:
-        return RuleSet.model_validate(data)
-    except ValidationError as error:
-        raise ConfigError(source, problems_from_validation(error, text)) from None
+    return problems
 
 
 def load_rules(path: str | Path | None = None) -> RuleSet:

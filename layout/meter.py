@@ -1,0 +1,100 @@
+"""The anonymous meter: an HMAC-signed token holding the period and the articles counted.
+
+Format: ``v1.<payload>.<signature>``, base64url without padding. The payload is compact
+JSON: ``{"p": period key, "a": [article digests]}``. Article ids are stored as short
+digests, so the cookie does not spell out a reader's history. A token that is malformed,
+tampered with, signed with another secret or from an earlier period reads as a fresh
+meter: never as extra allowance, and never as an error.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+Period = Literal["month", "week", "day"]
+VERSION = "v1"
+MAX_TOKEN_LENGTH = 4096
+
+
+def period_key(period: Period, now: datetime) -> str:
+    """The calendar period (UTC) ``now`` falls in: 2026-11, 2026-W48 or 2026-11-28."""
+    if period == "month":
+        return now.strftime("%Y-%m")
+    if period == "week":
+        year, week, _ = now.isocalendar()
+        return f"{year}-W{week:02d}"
+    return now.strftime("%Y-%m-%d")
+
+
+def article_digest(article_id: str) -> str:
+    return hashlib.sha256(article_id.encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class MeterState:
+    """Articles counted in the current period."""
+
+    period: str
+    articles: tuple[str, ...] = ()
+
+    def has_read(self, article_id: str) -> bool:
+        return article_digest(article_id) in self.articles
+
+    def with_article(self, article_id: str) -> MeterState:
+        if self.has_read(article_id):
+            return self
+        return MeterState(self.period, (*self.articles, article_digest(article_id)))
+
+    @property
+    def count(self) -> int:
+        return len(self.articles)
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _sign(secret: bytes, payload: str) -> str:
+    return _b64(hmac.new(secret, f"{VERSION}.{payload}".encode("ascii"), hashlib.sha256).digest())
+
+
+def encode_meter(state: MeterState, secret: bytes) -> str:
+    payload = _b64(
+        json.dumps({"p": state.period, "a": list(state.articles)}, separators=(",", ":")).encode(
+            "utf-8"
+        )
+    )
+    return f"{VERSION}.{payload}.{_sign(secret, payload)}"
+
+
+def decode_meter(token: str | None, secret: bytes, current_period: str) -> MeterState:
+    """The meter a token holds for the current period; fresh for anything not valid."""
+    fresh = MeterState(current_period)
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return fresh
+    parts = token.split(".")
+    if len(parts) != 3 or parts[0] != VERSION:
+        return fresh
+    _, payload, signature = parts
+    try:
+        if not hmac.compare_digest(_sign(secret, payload), signature):
+            return fresh
+        data = json.loads(_unb64(payload))
+    except (ValueError, UnicodeError):
+        return fresh
+    if not isinstance(data, dict) or data.get("p") != current_period:
+        return fresh
+    articles = data.get("a")
+    if not isinstance(articles, list) or not all(isinstance(a, str) for a in articles):
+        return fresh
+    return MeterState(current_period, tuple(dict.fromkeys(articles)))

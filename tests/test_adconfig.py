@@ -1,0 +1,309 @@
+"""The Google Publisher Tag configuration embedded in a rendered page, read back from the HTML."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+
+import lxml.html
+import pytest
+import yaml
+
+from layout import Engine, Viewer, load_article
+from layout.rules import DEFAULT_RULES_PATH, RuleSet, load_rules
+from tests.support.corpus import SAMPLES
+
+LONGREAD = SAMPLES / "articles" / "longread-last-ferry.json"
+GPT_URL = "https://securepubads.g.doubleclick.net/tag/js/gpt.js"
+CONFIG_ID = "layout-ad-config"
+AD_FRAME = '//div[contains(concat(" ", normalize-space(@class), " "), " ad-frame ")]'
+HOSTILE = "</script><script>alert(1)</script>"
+
+
+def default_data() -> dict:
+    return yaml.safe_load(DEFAULT_RULES_PATH.read_text(encoding="utf-8"))
+
+
+def render(device="mobile", *, consent=True, rules: RuleSet | None = None, article=LONGREAD):
+    result = Engine(rules).render(load_article(article), Viewer(device=device, consent=consent))
+    return result, lxml.html.fromstring(result.html)
+
+
+def ad_config(doc) -> dict:
+    (element,) = doc.xpath(f'//script[@id="{CONFIG_ID}"]')
+    assert element.get("type") == "application/json"
+    return json.loads(element.text)
+
+
+def plan_ads(result) -> list[dict]:
+    return [
+        item for item in result.plan["items"] if item["type"] == "unit" and item["kind"] == "ad"
+    ]
+
+
+def frame_heights(frame) -> dict[str, int]:
+    style = frame.get("style") or ""
+    return {name: int(px) for name, px in re.findall(r"--h-(\w+):\s*(\d+)px", style)}
+
+
+@pytest.fixture(scope="module", params=["mobile", "desktop"])
+def page(request):
+    result, doc = render(request.param)
+    return request.param, result, doc
+
+
+# --------------------------------------------------------------------------- structure
+
+
+def test_one_slot_per_planned_ad_with_matching_frames(page):
+    _, result, doc = page
+    config = ad_config(doc)
+    ads = plan_ads(result)
+    assert len(ads) >= 3
+    assert [slot["id"] for slot in config["slots"]] == [f"ad-{ad['id']}" for ad in ads]
+    frame_ids = [frame.get("id") for frame in doc.xpath(AD_FRAME)]
+    assert sorted(frame_ids) == sorted(slot["id"] for slot in config["slots"])
+    assert len(set(frame_ids)) == len(frame_ids)
+    for slot in config["slots"]:
+        assert len(doc.xpath(f'//*[@id="{slot["id"]}"]')) == 1
+
+
+def test_slot_ad_unit_paths_come_from_the_rules(page):
+    _, result, doc = page
+    rules = load_rules()
+    by_id = {unit.id: unit for unit in rules.units}
+    slots = {slot["id"]: slot for slot in ad_config(doc)["slots"]}
+    for ad in plan_ads(result):
+        assert slots[f"ad-{ad['id']}"]["adUnitPath"] == by_id[ad["unit"]].ad_unit
+
+
+def test_size_mapping_one_entry_per_breakpoint_widest_first_and_fitting(page):
+    _, _, doc = page
+    rules = load_rules()
+    breakpoints = {(profile.min_width or 0): name for name, profile in rules.devices.items()}
+    assert breakpoints[768] == "desktop"
+    for slot in ad_config(doc)["slots"]:
+        mapping = slot["sizeMapping"]
+        assert len(mapping) == len(rules.devices)
+        widths = [entry[0][0] for entry in mapping]
+        assert widths[0] == 768
+        assert widths == sorted(widths, reverse=True)
+        assert sorted(widths) == sorted(breakpoints)
+        for (min_width, min_height), sizes in mapping:
+            assert min_height == 0
+            column = rules.devices[breakpoints[min_width]].column_width
+            for width, height in sizes:
+                assert 0 < width <= column, (slot["id"], min_width, width)
+                assert height > 0
+            for size in sizes:
+                assert size in slot["sizes"]
+
+
+def test_mapped_sizes_are_the_rule_sizes_that_fit(page):
+    _, result, doc = page
+    rules = load_rules()
+    by_id = {unit.id: unit for unit in rules.units}
+    slots = {slot["id"]: slot for slot in ad_config(doc)["slots"]}
+    for ad in plan_ads(result):
+        unit = by_id[ad["unit"]]
+        for (min_width, _), sizes in slots[f"ad-{ad['id']}"]["sizeMapping"]:
+            device = "desktop" if min_width == 768 else "mobile"
+            column = rules.devices[device].column_width
+            expected = [list(size) for size in unit.sizes.get(device, []) if size[0] <= column]
+            assert sizes == expected
+
+
+def test_mid_targeting_counts_copies_in_order(page):
+    _, _, doc = page
+    slots = ad_config(doc)["slots"]
+    mids = [slot for slot in slots if slot["adUnitPath"] == "/1234/news/mid"]
+    assert len(mids) >= 2
+    assert [slot["targeting"]["pos"] for slot in mids] == [
+        f"mid{n}" for n in range(1, len(mids) + 1)
+    ]
+    assert [slot["id"] for slot in mids] == [f"ad-mid-{n}" for n in range(1, len(mids) + 1)]
+
+
+def test_single_request_and_lazy_load(page):
+    _, _, doc = page
+    config = ad_config(doc)
+    assert config["singleRequest"] is True
+    assert config["nonPersonalizedAds"] is False
+    assert all(slot["lazy"] is True for slot in config["slots"])
+    assert config["pageTargeting"]["article"] == "longread-last-ferry"
+
+
+@pytest.mark.parametrize("consent", [True, False])
+@pytest.mark.parametrize("device", ["mobile", "desktop"])
+def test_non_personalised_ads_follow_consent(device, consent):
+    _, doc = render(device, consent=consent)
+    assert ad_config(doc)["nonPersonalizedAds"] is (not consent)
+
+
+def test_reserved_heights_are_the_tallest_mapped_size_per_device(page):
+    _, _, doc = page
+    rules = load_rules()
+    names = {(profile.min_width or 0): name for name, profile in rules.devices.items()}
+    frames = {frame.get("id"): frame for frame in doc.xpath(AD_FRAME)}
+    for slot in ad_config(doc)["slots"]:
+        heights = frame_heights(frames[slot["id"]])
+        expected = {
+            names[min_width]: max((height for _, height in sizes), default=0)
+            for (min_width, _), sizes in slot["sizeMapping"]
+        }
+        assert heights == expected, slot["id"]
+    # The mid slot's reservation is a real one, not zero.
+    assert frame_heights(frames["ad-mid-1"]) == {"mobile": 250, "desktop": 250}
+
+
+def test_rail_only_on_desktop_and_top_bottom_only_where_they_fit():
+    mobile, mobile_doc = render("mobile")
+    desktop, desktop_doc = render("desktop")
+    mobile_units = {ad["unit"] for ad in plan_ads(mobile)}
+    desktop_units = {ad["unit"] for ad in plan_ads(desktop)}
+    assert "rail" not in mobile_units
+    assert "rail" in desktop_units
+    assert {"top", "bottom"} <= mobile_units
+    assert len(ad_config(desktop_doc)["slots"]) == len(plan_ads(desktop))
+    assert len(ad_config(mobile_doc)["slots"]) == len(plan_ads(mobile))
+
+
+# --------------------------------------------------------------------------- escaping
+
+
+def hostile_rules() -> RuleSet:
+    data = default_data()
+    for unit in data["units"]:
+        if unit["id"] == "mid":
+            unit["targeting"] = {"pos": "mid{n}", "evil": HOSTILE}
+            unit["label"] = "<b>x</b>"
+    return RuleSet.model_validate(data)
+
+
+@pytest.mark.parametrize("device", ["mobile", "desktop"])
+def test_targeting_and_label_cannot_break_out_of_the_page(device):
+    result, doc = render(device, rules=hostile_rules())
+    html = result.html
+    assert "</script><script>alert" not in html
+    assert "<script>alert" not in html
+    assert "<b>x</b>" not in html
+    config = ad_config(doc)
+    mids = [slot for slot in config["slots"] if slot["adUnitPath"] == "/1234/news/mid"]
+    assert mids
+    for slot in mids:
+        assert slot["targeting"]["evil"] == HOSTILE
+    labels = doc.xpath('//aside[@data-unit="mid"]')
+    assert len(labels) == len(mids)
+    for aside in labels:
+        assert aside.get("aria-label") == "<b>x</b>"
+        (label,) = aside.xpath('./p[@class="ad-label"]')
+        assert label.text_content() == "<b>x</b>"
+        assert not label.xpath(".//b")
+    # No extra script elements were smuggled in.
+    assert len(doc.xpath("//script")) == len(render(device)[1].xpath("//script"))
+
+
+# --------------------------------------------------------------------------- inert bootstrap
+
+NODE_HARNESS = r"""
+const vm = require("vm");
+const fs = require("fs");
+const input = JSON.parse(fs.readFileSync(0, "utf8"));
+const calls = [];
+const context = {
+  document: {
+    getElementById: function (id) {
+      calls.push(id);
+      return id === "layout-ad-config" ? { textContent: input.config } : null;
+    },
+  },
+};
+context.window = context;
+vm.createContext(context);
+vm.runInContext(input.script, context, { filename: "bootstrap.js", timeout: 2000 });
+const googletag = context.window.googletag;
+process.stdout.write(JSON.stringify({
+  calls: calls,
+  keys: Object.keys(context).sort(),
+  hasGoogletag: typeof googletag === "object" && googletag !== null,
+  googletagKeys: googletag ? Object.keys(googletag) : null,
+  cmdIsArray: Array.isArray(googletag && googletag.cmd),
+  cmdLength: googletag && googletag.cmd ? googletag.cmd.length : -1,
+  cmdTypes: googletag && googletag.cmd ? googletag.cmd.map(function (c) { return typeof c; }) : [],
+  fetch: typeof context.fetch,
+  xhr: typeof context.XMLHttpRequest,
+}));
+"""
+
+
+def bootstrap_script(doc):
+    (config,) = doc.xpath(f'//script[@id="{CONFIG_ID}"]')
+    following = config.xpath("following-sibling::script[1]")
+    assert following, "no bootstrap script after the ad config"
+    script = following[0]
+    assert script.get("src") is None
+    assert script.get("type") in (None, "text/javascript")
+    return config.text, script.text
+
+
+@pytest.mark.parametrize("device", ["mobile", "desktop"])
+def test_bootstrap_is_inert_without_the_library(device):
+    node = shutil.which("node")
+    assert node, "node must be on PATH"
+    _, doc = render(device)
+    config_text, script = bootstrap_script(doc)
+    run = subprocess.run(
+        [node, "-e", NODE_HARNESS],
+        input=json.dumps({"config": config_text, "script": script}),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    assert out["calls"] == [CONFIG_ID]
+    assert out["hasGoogletag"] is True
+    assert out["googletagKeys"] == ["cmd"]
+    assert out["cmdIsArray"] is True
+    assert out["cmdLength"] == 1
+    assert out["cmdTypes"] == ["function"]
+    assert out["fetch"] == "undefined"
+    assert out["xhr"] == "undefined"
+    assert out["keys"] == ["document", "googletag", "window"]
+
+
+# --------------------------------------------------------------------------- external scripts
+
+
+def external_scripts(doc) -> list[str]:
+    return [script.get("src") for script in doc.xpath("//script[@src]")]
+
+
+@pytest.mark.parametrize("device", ["mobile", "desktop"])
+def test_default_rules_load_only_the_gpt_library(device):
+    _, doc = render(device)
+    assert external_scripts(doc) == [GPT_URL]
+    (script,) = doc.xpath("//script[@src]")
+    assert script.get("async") is not None
+
+
+@pytest.mark.parametrize("device", ["mobile", "desktop"])
+def test_no_library_means_no_external_script(device):
+    data = default_data()
+    data["ads"] = {"library": None}
+    rules = RuleSet.model_validate(data)
+    assert rules.ads.library is None
+    _, doc = render(device, rules=rules)
+    assert external_scripts(doc) == []
+    assert ad_config(doc)["slots"]  # the configuration is still there for the page to load
+
+
+def test_no_ads_no_config_and_no_library():
+    data = default_data()
+    data["units"] = [unit for unit in data["units"] if unit["kind"] != "ad"]
+    _, doc = render("mobile", rules=RuleSet.model_validate(data))
+    assert doc.xpath(f'//script[@id="{CONFIG_ID}"]') == []
+    assert external_scripts(doc) == []
+    assert doc.xpath(AD_FRAME) == []
