@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, NoReturn, TypeVar
 
 import typer
 
@@ -22,6 +22,8 @@ from layout.errors import LayoutError
 from layout.rules import RuleSet, load_rules
 from layout.sources import load_article
 from layout.viewer import Viewer
+
+T = TypeVar("T")
 
 app = typer.Typer(
     name="layout",
@@ -72,7 +74,7 @@ def fail(lines: list[str]) -> NoReturn:
     raise typer.Exit(2)
 
 
-def guarded(action: Callable[[], Any]) -> Any:
+def guarded(action: Callable[[], T]) -> T:
     """Run ``action``; a LayoutError becomes exit 2 with one line per problem."""
     try:
         return action()
@@ -95,7 +97,8 @@ def _engine(rules: Path | None, templates: Path | None = None) -> Engine:
     if templates is not None and not templates.is_dir():
         fail([f"{templates}: --templates expects a directory; found none there"])
     ruleset = guarded(lambda: load_rules(rules))
-    return Engine(ruleset, templates=templates)
+    # The CLI is a local tool: metering uses the development secret unless one is set.
+    return guarded(lambda: Engine(ruleset, templates=templates, development=True))
 
 
 @app.command()

@@ -42,8 +42,13 @@ class PlacementState:
         if unit.kind == "ad":
             self.ad_height += height
 
+    def reserve(self, gap: int, height: float) -> None:
+        """Mark a gap as taken by something that is not a rule unit (the paywall's wall)."""
+        _insert(self.all_units, gap)
+        self.unit_height += height
+
     def density_with(self, height: float) -> float:
-        total = self.gaps.pixels[-1] + self.unit_height + height
+        total = self.gaps.pixels[self.last_gap] + self.unit_height + height
         return (self.ad_height + height) / total if total else 1.0
 
 

@@ -10,7 +10,7 @@ from layout.plan import Decision, LayoutPlan
 
 
 def _header(plan: LayoutPlan, rules_name: str) -> list[str]:
-    metrics, access = plan.metrics, plan.access
+    metrics, access = plan.metrics, plan.paywall_json()
     return [
         f"article: {plan.article.id}",
         f"viewer: {plan.viewer.device} {plan.viewer.audience}  rules: {rules_name}",

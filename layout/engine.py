@@ -9,14 +9,15 @@ instance serves many renders from many threads.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from layout.access import CACHE_HEADERS
 from layout.adconfig import gpt_config
 from layout.article import Article
-from layout.gaps import Gaps
-from layout.measure import header_height, measure
-from layout.place import place
+from layout.meter import encode_meter
+from layout.pipeline import build_plan, resolve_meter_secret, utc_now
 from layout.plan import LayoutPlan
 from layout.render import Renderer
 from layout.rules import RuleSet, load_rules
@@ -28,79 +29,76 @@ OutputFormat = Literal["html", "fragment", "json"]
 
 @dataclass(frozen=True)
 class RenderResult:
-    """What a render returns: the HTML (empty for JSON), the plan and the reader's state."""
+    """What a render returns: the HTML (empty for JSON), the plan and the reader's state.
+
+    ``cache_headers`` is the Cache-Control / Vary advice for ``cache_class``: a CDN may keep
+    one copy per public class and must never keep a personal one.
+    """
 
     html: str
     plan: dict[str, Any]
     meter_token: str | None
     cache_class: str
+    cache_headers: dict[str, str]
 
 
 class Engine:
-    """Renders articles for viewers under one rule set and one theme."""
+    """Renders articles for viewers under one rule set and one theme.
+
+    Metering signs the reader's meter token with ``meter_secret`` (or the
+    ``LAYOUT_METER_SECRET`` environment variable). Without one, an engine whose rules meter
+    refuses to start unless ``development`` is on (or ``LAYOUT_DEV=1``), where a fixed,
+    public development secret is used.
+    """
 
     def __init__(
-        self, rules: RuleSet | None = None, *, templates: str | Path | None = None
+        self,
+        rules: RuleSet | None = None,
+        *,
+        templates: str | Path | None = None,
+        meter_secret: str | None = None,
+        development: bool | None = None,
     ) -> None:
         self.rules = rules if rules is not None else load_rules()
         self.renderer = Renderer(Path(templates) if templates is not None else None)
+        self.meter_secret = resolve_meter_secret(self.rules, meter_secret, development)
 
-    def plan(self, article: Article, viewer: Viewer) -> LayoutPlan:
+    def plan(self, article: Article, viewer: Viewer, *, now: datetime | None = None) -> LayoutPlan:
         """The layout plan for one reader, without rendering HTML."""
-        profile = self.rules.device(viewer.device)
-        sizes = measure(article, profile)
-        visible = len(sizes)
-        gaps = Gaps.build(
-            sizes,
-            header_height=header_height(article, profile),
-            viewport_height=profile.viewport[1],
-        )
-        placement = place(article, viewer, self.rules, gaps, last_gap=visible)
-        access = {
-            "mode": self.rules.paywall.mode,
-            "applied": False,
-            "visible_blocks": visible,
-            "hidden_blocks": len(sizes) - visible,
-            "free": True,
-        }
-        plan = LayoutPlan(
-            article=article,
-            viewer=viewer,
-            sizes=sizes,
-            gaps=gaps,
-            visible_blocks=visible,
-            access=access,
-            units=placement.units,
-            decisions=placement.decisions,
-        )
-        total = gaps.pixels[visible] + placement.unit_height
-        plan.metrics = {
-            "ad_count": sum(unit.kind == "ad" for unit in placement.units),
-            "ad_density": round(placement.ad_height / total, 4) if total else 0.0,
-            "content_height": round(total),
-            "words": gaps.words[visible],
-            "header_height": round(gaps.header_height, 1),
-            "viewport": list(profile.viewport),
-        }
-        return plan
+        return build_plan(article, viewer, self.rules, self.meter_secret, now or utc_now())
 
     def _theme_context(self, plan: LayoutPlan) -> dict[str, Any]:
         config = gpt_config(plan, self.rules)
         return {
             "ad_config": script_json(config) if config else None,
             "ad_library": self.rules.ads.library,
+            "paywall": self.rules.paywall,
         }
 
     def render(
-        self, article: Article, viewer: Viewer | None = None, format: OutputFormat = "html"
+        self,
+        article: Article,
+        viewer: Viewer | None = None,
+        format: OutputFormat = "html",
+        *,
+        now: datetime | None = None,
     ) -> RenderResult:
         """Render ``article`` for ``viewer`` as a page, a fragment or the plan JSON."""
-        plan = self.plan(article, viewer or Viewer())
-        extra = self._theme_context(plan)
-        if format == "html":
-            html = self.renderer.page(plan, extra)
-        elif format == "fragment":
-            html = self.renderer.fragment(plan, extra)
-        else:
+        plan = self.plan(article, viewer or Viewer(), now=now)
+        if format == "json":
             html = ""
-        return RenderResult(html=html, plan=plan.to_json(), meter_token=None, cache_class="public")
+        else:
+            extra = self._theme_context(plan)
+            render = self.renderer.page if format == "html" else self.renderer.fragment
+            html = render(plan, extra)
+        access = plan.access
+        token = None
+        if access.meter is not None and self.meter_secret is not None:
+            token = encode_meter(access.meter, self.meter_secret)
+        return RenderResult(
+            html=html,
+            plan=plan.to_json(),
+            meter_token=token,
+            cache_class=access.cache_class,
+            cache_headers=dict(CACHE_HEADERS[access.cache_class]),
+        )

@@ -37,10 +37,22 @@ class _Context:
 
 
 def place(
-    article: Article, viewer: Viewer, rules: RuleSet, gaps: Gaps, *, last_gap: int
+    article: Article,
+    viewer: Viewer,
+    rules: RuleSet,
+    gaps: Gaps,
+    *,
+    last_gap: int,
+    reserved: dict[int, float] | None = None,
 ) -> Placement:
-    """Place every unit of ``rules`` for this article and reader."""
+    """Place every unit of ``rules`` for this article and reader.
+
+    ``reserved`` holds gaps already taken (the paywall's wall) with their heights: units
+    keep their spacing from them and the density counts them.
+    """
     state = PlacementState(gaps=gaps, rules=rules, last_gap=last_gap)
+    for gap, height in (reserved or {}).items():
+        state.reserve(gap, height)
     ctx = _Context(article, viewer, rules, gaps, state, Placement())
     ordered = sorted(enumerate(rules.units), key=lambda pair: (-pair[1].priority, pair[0]))
     units = [unit for _, unit in ordered if _eligible(ctx, unit)]

@@ -10,12 +10,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from layout.access import AccessDecision
 from layout.article import Article, Block
 from layout.gaps import Gaps
 from layout.measure import BlockSize
 from layout.viewer import Viewer
 
 Outcome = Literal["placed", "rejected", "skipped"]
+GATED_SELECTOR = ".gated"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +92,7 @@ class LayoutPlan:
     sizes: list[BlockSize]
     gaps: Gaps
     visible_blocks: int
-    access: dict[str, Any]
+    access: AccessDecision
     units: list[PlacedUnit] = field(default_factory=list)
     wall: Wall | None = None
     decisions: list[Decision] = field(default_factory=list)
@@ -113,6 +115,33 @@ class LayoutPlan:
     def visible_words(self) -> int:
         return sum(size.words for size in self.sizes[: self.visible_blocks])
 
+    @property
+    def gated_selector(self) -> str | None:
+        """The class-only selector of the gated section, present for entitled readers."""
+        access = self.access
+        shown = access.gated_from is not None and access.visible_blocks == len(self.sizes)
+        return GATED_SELECTOR if shown else None
+
+    def paywall_json(self) -> dict[str, Any]:
+        access = self.access
+        meter = None
+        if access.meter is not None:
+            meter = {
+                "limit": access.meter_limit,
+                "remaining": access.meter_remaining,
+                "counted": access.counted,
+            }
+        return {
+            "mode": access.mode,
+            "applied": access.applied,
+            "entitled": access.entitled,
+            "visible_blocks": self.visible_blocks,
+            "hidden_blocks": len(self.sizes) - self.visible_blocks,
+            "wall": access.wall,
+            "meter": meter,
+            "cache_class": access.cache_class,
+        }
+
     def to_json(self) -> dict[str, Any]:
         """The plan JSON of the external contract (see docs/plan.md)."""
         article = self.article
@@ -124,7 +153,7 @@ class LayoutPlan:
             },
             "viewer": {"device": self.viewer.device, "audience": self.viewer.audience},
             "items": [_item_json(item) for item in self.items()],
-            "paywall": self.access,
+            "paywall": self.paywall_json(),
             "metrics": self.metrics,
             "decisions": [decision.to_json() for decision in self.decisions],
         }

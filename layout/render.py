@@ -78,8 +78,9 @@ def _template_name(item: PlanItem) -> str:
     if isinstance(item, BlockItem):
         return _block_template(item.block.kind)
     if isinstance(item, Wall):
-        return "units/paywall.html.j2"
-    return f"units/{item.kind}.html.j2"
+        return f"units/paywall-{item.variant}.html.j2"
+    template: str | None = item.data.get("template")
+    return template or f"units/{item.kind}.html.j2"
 
 
 def _templated(plan: LayoutPlan) -> Iterable[_TemplatedItem]:
@@ -95,6 +96,17 @@ def _templated(plan: LayoutPlan) -> Iterable[_TemplatedItem]:
             level = max(2, min(item.block.level, previous + 1))
             previous = level
         yield _TemplatedItem(item, level)
+
+
+def _split_at_gate(items: list[_TemplatedItem], plan: LayoutPlan) -> dict[str, Any]:
+    """Open items, and the gated ones an entitled reader gets inside the gated wrapper."""
+    start = plan.access.gated_from
+    if plan.gated_selector is None or start is None:
+        return {"items": items, "gated_items": []}
+    for position, entry in enumerate(items):
+        if isinstance(entry.item, BlockItem) and entry.item.index >= start:
+            return {"items": items[:position], "gated_items": items[position:]}
+    return {"items": items, "gated_items": []}
 
 
 class Renderer:
@@ -113,7 +125,7 @@ class Renderer:
             "viewer": plan.viewer,
             "plan": plan,
             "page": page,
-            "items": list(_templated(plan)),
+            **_split_at_gate(list(_templated(plan)), plan),
             **(extra or {}),
         }
 

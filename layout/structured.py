@@ -74,8 +74,8 @@ def news_article(plan: LayoutPlan) -> dict[str, Any]:
     if article.tags:
         data["keywords"] = list(article.tags)
     data["wordCount"] = plan.visible_words
-    data["isAccessibleForFree"] = plan.access.get("free", True)
-    gated = plan.access.get("gated_selector")
+    data["isAccessibleForFree"] = plan.access.mode == "free"
+    gated = plan.gated_selector
     if gated:
         data["hasPart"] = {
             "@type": "WebPageElement",

@@ -108,7 +108,7 @@ def unit_data(unit: Unit, copy: int, article: Article, rules: RuleSet) -> dict[s
     if unit.kind == "promo":
         action = unit.action.model_dump() if unit.action else None
         return {
-            "template": unit.template or f"units/promo-{unit.id}.html.j2",
+            "template": unit.template or "units/promo.html.j2",
             "heading": unit.heading,
             "text": unit.text,
             "action": action,

@@ -15,6 +15,9 @@ import pytest
 
 _REPORT_DIR = "LAYOUT_TEST_REPORT_DIR"
 
+# Tests meter with the public development secret; tests of the production refusal unset it.
+os.environ.setdefault("LAYOUT_DEV", "1")
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-goldens", action="store_true",

@@ -158,7 +158,7 @@ def test_explain_one_line_per_gap(explained, plan):
 def test_explain_shows_placements_and_rejections(explained):
     rows = {int(m["gap"]): (m["notes"] or "").split() for m in gap_lines(explained)}
     notes = [note for row in rows.values() for note in row]
-    assert rows[0][0] == "+top-1"
+    assert "+top-1" in rows[0]
     assert "+bottom-1" in rows[max(rows)]
     mids = [note for note in notes if note.startswith("+mid-")]
     assert mids == [f"+mid-{n}" for n in range(1, len(mids) + 1)]

@@ -7,13 +7,23 @@ from pathlib import Path
 import pytest
 
 from layout import Engine, Viewer
+from layout.meter import MeterState, encode_meter, period_key
+from layout.pipeline import DEVELOPMENT_SECRET, utc_now
 from tests.conftest import report
 from tests.support.corpus import corpus_sources, sample_sources
 from tests.support.vnu import vnu_errors
 
+def exhausted_meter() -> str:
+    """A valid token for this period that has counted the whole allowance."""
+    period = period_key("month", utc_now())
+    state = MeterState(period, tuple(f"read{n:08d}" for n in range(50)))
+    return encode_meter(state, DEVELOPMENT_SECRET.encode())
+
+
 VIEWERS = [
     Viewer(device="mobile", audience="anonymous"),
     Viewer(device="desktop", audience="subscriber"),
+    Viewer(device="mobile", audience="anonymous", meter=exhausted_meter()),
 ]
 
 
@@ -25,7 +35,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
         article = source.load()
         for viewer in VIEWERS:
             result = engine.render(article, viewer)
-            name = f"{source.name}.{viewer.device}.{viewer.audience}"
+            name = f"{source.name}.{viewer.device}.{viewer.audience}.{bool(viewer.meter)}"
             (folder / f"{name}.html").write_text(result.html, encoding="utf-8")
             fragment = engine.render(article, viewer, format="fragment").html
             (folder / f"{name}.fragment.html").write_text(

@@ -1,0 +1,162 @@
+"""The paywall policy: ONE pure decision of what this reader may see of this article.
+
+``decide_access(article, viewer, rules, meter, now)`` returns everything every surface
+needs (visible blocks, the cut, the wall variant, the meter update, the cache class); the
+page, the fragment, the plan JSON, the JSON-LD and the meta tags are all built from it,
+never from the raw article, so gated text cannot reach a reader who is not entitled to it.
+
+Crawlers get no trust from a User-Agent or forwarded headers: only ``viewer.verified_crawler``
+(set by the calling application after its own reverse-DNS check) opens the article to them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from layout.article import Article
+from layout.measure import BlockSize
+from layout.meter import MeterState
+from layout.rules import Paywall, Preview
+from layout.viewer import Viewer
+
+WallVariant = Literal["subscribe", "register", "meter-exhausted"]
+
+CACHE_HEADERS: dict[str, dict[str, str]] = {
+    "anon-full": {"Cache-Control": "public, max-age=60, s-maxage=300", "Vary": "Cookie"},
+    "anon-preview": {"Cache-Control": "public, max-age=60, s-maxage=300", "Vary": "Cookie"},
+    "anon-metered": {"Cache-Control": "private, no-store", "Vary": "Cookie"},
+    "registered": {"Cache-Control": "private, no-store", "Vary": "Cookie"},
+    "subscriber": {"Cache-Control": "private, no-store", "Vary": "Cookie"},
+    "crawler": {"Cache-Control": "private, no-store", "Vary": "Cookie"},
+}
+
+
+@dataclass(frozen=True)
+class AccessDecision:
+    """What the reader sees: every output is built from this."""
+
+    mode: str
+    entitled: bool
+    visible_blocks: int
+    gated_from: int | None
+    wall: WallVariant | None
+    meter: MeterState | None
+    meter_limit: int
+    counted: bool
+    cache_class: str
+
+    @property
+    def applied(self) -> bool:
+        return self.wall is not None
+
+    @property
+    def meter_remaining(self) -> int | None:
+        return None if self.meter is None else max(0, self.meter_limit - self.meter.count)
+
+
+def effective_mode(article: Article, paywall: Paywall) -> str:
+    """Per-article access wins: free stays free, premium is hard-walled."""
+    if article.access == "free" or paywall.mode == "free":
+        return "free"
+    if article.access == "premium":
+        return "hard"
+    return paywall.mode
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    entitled: bool
+    wall: WallVariant | None
+    cache_class: str
+    meter: MeterState | None = None
+    counted: bool = False
+
+
+def decide_access(
+    article: Article,
+    viewer: Viewer,
+    paywall: Paywall,
+    sizes: Sequence[BlockSize],
+    meter: MeterState | None,
+) -> AccessDecision:
+    """The single access decision for (article, viewer, rules, meter)."""
+    mode = effective_mode(article, paywall)
+    verdict = _verdict(mode, article, viewer, paywall, meter)
+    total = len(sizes)
+    gated_from = None if mode == "free" else preview_cut(sizes, paywall.preview)
+    hidden = not verdict.entitled and gated_from is not None and gated_from < total
+    return AccessDecision(
+        mode=mode,
+        entitled=verdict.entitled,
+        visible_blocks=gated_from if hidden and gated_from is not None else total,
+        gated_from=gated_from if gated_from is not None and gated_from < total else None,
+        wall=verdict.wall if hidden else None,
+        meter=verdict.meter,
+        meter_limit=paywall.meter.limit,
+        counted=verdict.counted,
+        cache_class=verdict.cache_class if hidden or verdict.entitled else "anon-full",
+    )
+
+
+def _verdict(
+    mode: str, article: Article, viewer: Viewer, paywall: Paywall, meter: MeterState | None
+) -> _Verdict:
+    if mode == "free":
+        return _Verdict(
+            True, None, "anon-full" if viewer.audience == "anonymous" else viewer.audience
+        )
+    if viewer.audience == "subscriber":
+        return _Verdict(True, None, "subscriber")
+    if viewer.verified_crawler:
+        return _Verdict(True, None, "crawler")
+    if mode == "hard":
+        return _Verdict(False, "subscribe", "anon-preview")
+    if mode == "registration":
+        if viewer.audience == "registered":
+            return _Verdict(True, None, "registered")
+        return _Verdict(False, "register", "anon-preview")
+    return _metered(article, viewer, paywall, meter)
+
+
+def _metered(
+    article: Article, viewer: Viewer, paywall: Paywall, meter: MeterState | None
+) -> _Verdict:
+    if meter is None:
+        raise ValueError("metering needs the reader's meter state")
+    cache = "registered" if viewer.audience == "registered" else "anon-metered"
+    if meter.has_read(article.id):
+        return _Verdict(True, None, cache, meter)
+    if meter.count < paywall.meter.limit:
+        return _Verdict(True, None, cache, meter.with_article(article.id), counted=True)
+    wall: WallVariant = "subscribe" if viewer.audience == "registered" else "meter-exhausted"
+    return _Verdict(False, wall, "anon-preview", meter)
+
+
+def preview_cut(sizes: Sequence[BlockSize], preview: Preview) -> int:
+    """The gap where the teaser ends: a block boundary, never right after a heading, and
+    never leaving only headings or captions visible."""
+    total = len(sizes)
+    if preview.paragraphs is not None:
+        cut, seen = total, 0
+        for index, size in enumerate(sizes):
+            seen += size.kind == "paragraph"
+            if seen == preview.paragraphs:
+                cut = index + 1
+                break
+    else:
+        words = sum(size.words for size in sizes)
+        goal = preview.words if preview.words is not None else words * (preview.percent or 0) / 100
+        cut, running = total, 0
+        for index, size in enumerate(sizes):
+            running += size.words
+            if running >= goal:
+                cut = index + 1
+                break
+    while cut > 0 and sizes[cut - 1].kind == "heading":
+        cut -= 1
+    if not any(size.kind == "paragraph" for size in sizes[:cut]):
+        first = next((i for i, size in enumerate(sizes) if size.kind == "paragraph"), None)
+        cut = total if first is None else first + 1
+    return cut
