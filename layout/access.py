@@ -141,7 +141,7 @@ def preview_cut(sizes: Sequence[BlockSize], preview: Preview) -> int:
     if preview.paragraphs is not None:
         cut, seen = total, 0
         for index, size in enumerate(sizes):
-            seen += size.kind == "paragraph"
+            seen += size.is_body_text
             if seen == preview.paragraphs:
                 cut = index + 1
                 break
@@ -156,7 +156,7 @@ def preview_cut(sizes: Sequence[BlockSize], preview: Preview) -> int:
                 break
     while cut > 0 and sizes[cut - 1].kind == "heading":
         cut -= 1
-    if not any(size.kind == "paragraph" for size in sizes[:cut]):
-        first = next((i for i, size in enumerate(sizes) if size.kind == "paragraph"), None)
+    if not any(size.is_body_text for size in sizes[:cut]):
+        first = next((i for i, size in enumerate(sizes) if size.is_body_text), None)
         cut = total if first is None else first + 1
     return cut

@@ -7,13 +7,13 @@ and documented in docs/decisions.md.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final, NamedTuple
 
 from layout.gaps import Gaps
 from layout.rules import Distance, RuleSet, Unit
+from layout.spacing import SpacingIndex
 
 
 class Verdict(NamedTuple):
@@ -30,53 +30,45 @@ class PlacementState:
     last_gap: int
     ad_height: float = 0.0
     unit_height: float = 0.0
-    by_unit: dict[str, list[int]] = field(default_factory=dict)
-    by_kind: dict[str, list[int]] = field(default_factory=dict)
-    all_units: list[int] = field(default_factory=list)
+    by_unit: dict[str, SpacingIndex] = field(default_factory=dict)
+    by_kind: dict[str, SpacingIndex] = field(default_factory=dict)
+    every_unit: SpacingIndex = field(default_factory=SpacingIndex)
+    copies: dict[str, int] = field(default_factory=dict)
+
+    def needs(self, unit: Unit) -> tuple[Distance | None, Distance | None, Distance | None]:
+        """The distances ``unit`` asks for: to its copies, to its kind, to any unit."""
+        spacing = unit.spacing
+        same_unit = unit.every or (spacing.same_unit if spacing else None)
+        same_kind = spacing.same_kind if spacing else None
+        any_unit = (spacing.any_unit if spacing else None) or self.rules.spacing.between_units
+        return same_unit, same_kind, any_unit
 
     def record(self, gap: int, unit: Unit, height: float) -> None:
-        for index, key in ((self.by_unit, unit.id), (self.by_kind, unit.kind)):
-            _insert(index.setdefault(key, []), gap)
-        _insert(self.all_units, gap)
-        self.unit_height += height
-        if unit.kind == "ad":
-            self.ad_height += height
+        """An in-content unit placed at ``gap``: it now counts for spacing and density."""
+        same_unit, same_kind, any_unit = self.needs(unit)
+        self.by_unit.setdefault(unit.id, SpacingIndex()).add(gap, same_unit)
+        self.by_kind.setdefault(unit.kind, SpacingIndex()).add(gap, same_kind)
+        self.every_unit.add(gap, any_unit)
+        self.add_height(height, is_ad=unit.kind == "ad")
 
     def reserve(self, gap: int, height: float) -> None:
         """Mark a gap as taken by something that is not a rule unit (the paywall's wall)."""
-        _insert(self.all_units, gap)
+        self.every_unit.add(gap, None)
+        self.add_height(height, is_ad=False)
+
+    def add_height(self, height: float, *, is_ad: bool) -> None:
         self.unit_height += height
+        if is_ad:
+            self.ad_height += height
+
+    def next_copy(self, unit: Unit) -> int:
+        """The copy number of the next placement of ``unit`` (1-based)."""
+        self.copies[unit.id] = self.copies.get(unit.id, 0) + 1
+        return self.copies[unit.id]
 
     def density_with(self, height: float) -> float:
         total = self.gaps.pixels[self.last_gap] + self.unit_height + height
         return (self.ad_height + height) / total if total else 1.0
-
-
-def _insert(values: list[int], gap: int) -> None:
-    values.insert(bisect_left(values, gap), gap)
-
-
-def _neighbours(values: list[int], gap: int) -> list[int]:
-    at = bisect_left(values, gap)
-    return values[max(0, at - 1) : at + 1]
-
-
-def too_near(gaps: Gaps, a: int, b: int, distance: Distance) -> str | None:
-    """Which part of ``distance`` the gaps a and b fall short of, or None."""
-    if a == b:
-        return "the same gap"
-    if distance.words is not None and gaps.words_between(a, b) < distance.words:
-        return f"{gaps.words_between(a, b)} words (needs {distance.words})"
-    if distance.paragraphs is not None and gaps.paragraphs_between(a, b) < distance.paragraphs:
-        return f"{gaps.paragraphs_between(a, b)} paragraphs (needs {distance.paragraphs})"
-    if distance.blocks is not None and abs(b - a) < distance.blocks:
-        return f"{abs(b - a)} blocks (needs {distance.blocks})"
-    pixels = gaps.pixels_between(a, b)
-    if distance.pixels is not None and pixels < distance.pixels:
-        return f"{pixels:.0f}px (needs {distance.pixels})"
-    if distance.viewports is not None and pixels < distance.viewports * gaps.viewport_height:
-        return f"{pixels / gaps.viewport_height:.2f} viewports (needs {distance.viewports})"
-    return None
 
 
 Check = Callable[[int, Unit, PlacementState], Verdict | None]
@@ -159,51 +151,25 @@ def check_neighbours(gap: int, unit: Unit, state: PlacementState) -> Verdict | N
 
 
 def check_occupied(gap: int, unit: Unit, state: PlacementState) -> Verdict | None:
-    at = bisect_left(state.all_units, gap)
-    if at < len(state.all_units) and state.all_units[at] == gap:
+    if gap in state.every_unit:
         return Verdict("occupied", "another unit is already at this gap")
     return None
 
 
-def _spacing_check(
-    code: str,
-    index: list[int],
-    gap: int,
-    distance: Distance | None,
-    state: PlacementState,
-    what: str,
-) -> Verdict | None:
-    if distance is None:
-        return None
-    for other in _neighbours(index, gap):
-        short = too_near(state.gaps, gap, other, distance)
-        if short is not None:
+def check_spacing(gap: int, unit: Unit, state: PlacementState) -> Verdict | None:
+    """Distances to copies, to the same kind and to any unit; both sides' needs count."""
+    same_unit, same_kind, any_unit = state.needs(unit)
+    groups = (
+        ("too-close", state.by_unit.get(unit.id), same_unit, f"{unit.id}"),
+        ("too-close-kind", state.by_kind.get(unit.kind), same_kind, f"another {unit.kind}"),
+        ("too-close-any", state.every_unit, any_unit, "another unit"),
+    )
+    for code, index, own, what in groups:
+        found = index.violation(state.gaps, gap, own) if index is not None else None
+        if found is not None:
+            other, short = found
             return Verdict(code, f"{short} from {what} at gap {other}")
     return None
-
-
-def check_spacing(gap: int, unit: Unit, state: PlacementState) -> Verdict | None:
-    spacing = unit.spacing
-    own = unit.every or (spacing.same_unit if spacing else None)
-    return (
-        _spacing_check("too-close", state.by_unit.get(unit.id, []), gap, own, state, f"{unit.id}")
-        or _spacing_check(
-            "too-close-kind",
-            state.by_kind.get(unit.kind, []),
-            gap,
-            spacing.same_kind if spacing else None,
-            state,
-            f"another {unit.kind}",
-        )
-        or _spacing_check(
-            "too-close-any",
-            state.all_units,
-            gap,
-            (spacing.any_unit if spacing else None) or state.rules.spacing.between_units,
-            state,
-            "another unit",
-        )
-    )
 
 
 def check_density(gap: int, unit: Unit, state: PlacementState, height: float) -> Verdict | None:

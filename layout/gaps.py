@@ -34,7 +34,7 @@ class Gaps:
         return cls(
             kinds=tuple(size.kind for size in sizes),
             words=(0, *accumulate(size.words for size in sizes)),
-            paragraphs=(0, *accumulate(size.kind == "paragraph" for size in sizes)),
+            paragraphs=(0, *accumulate(size.is_body_text for size in sizes)),
             pixels=(0.0, *accumulate(size.height for size in sizes)),
             paragraph_words=tuple(size.words if size.kind == "paragraph" else 0 for size in sizes),
             header_height=header_height,
@@ -74,7 +74,7 @@ class Gaps:
         if not 1 <= target <= total:
             return None
         for gap in range(1, self.count + 1):
-            if self.paragraphs[gap] == target and self.kinds[gap - 1] == "paragraph":
+            if self.paragraphs[gap] == target and self.paragraphs[gap - 1] == target - 1:
                 return gap
         return None
 

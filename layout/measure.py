@@ -45,6 +45,11 @@ GLYPH_WIDTH_EM = 0.47  # average advance of body text in the theme's font, in em
 BLOCK_GAP_EM = 1.0  # vertical margin between blocks, in em
 
 
+# Blocks that count as "paragraphs" in rules (start, keep_out, at, preview, min_article):
+# body text a reader reads through, so a list-led or quote-led article is not skipped.
+BODY_TEXT_KINDS = frozenset({"paragraph", "list", "quote"})
+
+
 @dataclass(frozen=True, slots=True)
 class BlockSize:
     """What placement needs to know about one block."""
@@ -53,6 +58,10 @@ class BlockSize:
     words: int
     chars: int
     height: float
+
+    @property
+    def is_body_text(self) -> bool:
+        return self.kind in BODY_TEXT_KINDS
 
 
 def plain_text(html: str) -> str:

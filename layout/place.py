@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from layout.article import Article, SlotMarker
-from layout.constraints import PlacementState, first_rejection
+from layout.constraints import PlacementState, check_density, first_rejection
 from layout.gaps import Gaps
 from layout.plan import Decision, PlacedUnit
 from layout.rules import RuleSet, Unit
@@ -90,7 +90,7 @@ def _height(ctx: _Context, unit: Unit) -> float:
 
 
 def _put(ctx: _Context, unit: Unit, gap: int, code: str, message: str) -> None:
-    copy = len(ctx.state.by_unit.get(unit.id, [])) + 1
+    copy = ctx.state.next_copy(unit)
     height = _height(ctx, unit)
     placed = PlacedUnit(
         id=f"{unit.id}-{copy}",
@@ -105,22 +105,18 @@ def _put(ctx: _Context, unit: Unit, gap: int, code: str, message: str) -> None:
     ctx.result.decisions.append(Decision(unit.id, gap, "placed", code, message))
     if unit.position == "in_content":
         ctx.state.record(gap, unit, height)
-    else:
-        _count_fixed(ctx, unit, gap, height)
-
-
-def _count_fixed(ctx: _Context, unit: Unit, gap: int, height: float) -> None:
-    """Fixed slots count for copy numbers and (outside the rail) for density, not spacing."""
-    ctx.state.by_unit.setdefault(unit.id, []).append(gap)
-    if unit.position == "rail":
-        return
-    ctx.state.unit_height += height
-    if unit.kind == "ad":
-        ctx.state.ad_height += height
+    elif unit.position != "rail":
+        # Fixed slots sit outside the flow of gaps: they count for density, not spacing.
+        ctx.state.add_height(height, is_ad=unit.kind == "ad")
 
 
 def _place_fixed(ctx: _Context, unit: Unit) -> None:
     gap = ctx.state.last_gap if unit.position == "bottom" else 0
+    if unit.kind == "ad" and unit.position != "rail":
+        verdict = check_density(gap, unit, ctx.state, _height(ctx, unit))
+        if verdict is not None:
+            ctx.result.decisions.append(Decision(unit.id, gap, "rejected", *verdict))
+            return
     _put(ctx, unit, gap, f"fixed-{unit.position}", f"fixed {unit.position} slot")
 
 
