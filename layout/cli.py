@@ -16,10 +16,14 @@ from typing import Annotated, NoReturn, TypeVar
 import typer
 
 from layout.article import Article
+from layout.check import AUDIENCES, DEVICES, check_article, viewer_matrix
+from layout.discover import find_articles
 from layout.dump import dump_plan
 from layout.engine import Engine
 from layout.errors import LayoutError
-from layout.rules import RuleSet, load_rules
+from layout.impact import impact_json, impact_report, impact_text
+from layout.reports import check_json, check_junit, check_text
+from layout.rules import DEFAULT_RULES_PATH, RuleSet, load_rules
 from layout.sources import load_article
 from layout.viewer import Viewer
 
@@ -144,6 +148,61 @@ def explain(
     article: Article = guarded(lambda: load_article(input))
     plan = engine.plan(article, Viewer(device=device.value, audience=audience.value))
     typer.echo(dump_plan(plan, engine.rules.name), nl=False)
+
+
+class CheckFormat(StrEnum):
+    text = "text"
+    json = "json"
+    junit = "junit"
+
+
+def _rules_source(path: Path | None) -> tuple[str, str]:
+    """(text, name) of a rule file, validated, for workers that parse it themselves."""
+    target = path if path is not None else DEFAULT_RULES_PATH
+    ruleset = guarded(lambda: load_rules(target))
+    return target.read_text(encoding="utf-8"), f"{target}#{ruleset.name}"
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Articles or folders.")] = None,
+    rules: RulesOpt = None,
+    baseline: Annotated[
+        Path | None, typer.Option("--baseline", help="Compare against this rule file.")
+    ] = None,
+    device: Annotated[list[DeviceOption] | None, typer.Option("--device")] = None,
+    audience: Annotated[list[AudienceOption] | None, typer.Option("--audience")] = None,
+    update: Annotated[bool, typer.Option("--update", help="Rewrite the golden plans.")] = False,
+    format: Annotated[CheckFormat, typer.Option("--format")] = CheckFormat.text,
+    output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1)] = None,
+    dask: Annotated[str | None, typer.Option("--dask", help="Dask scheduler address.")] = None,
+) -> None:
+    """Check articles against golden plans, or report a rule change's impact (--baseline)."""
+    viewers = viewer_matrix(
+        tuple(d.value for d in device) if device else DEVICES,
+        tuple(a.value for a in audience) if audience else AUDIENCES,
+    )
+    found = guarded(lambda: find_articles(paths or [Path("samples")]))
+    if baseline is not None:
+        new, old = _rules_source(rules), _rules_source(baseline)
+        report = guarded(
+            lambda: impact_report(found, new, old, viewers, workers=workers, dask_address=dask)
+        )
+        write_output(
+            impact_json(report) if format is CheckFormat.json else impact_text(report), output
+        )
+        return
+    engine = _engine(rules)
+    results = guarded(lambda: [check_article(p, engine, viewers, update=update) for p in found])
+    render_report = {
+        CheckFormat.text: check_text,
+        CheckFormat.json: check_json,
+        CheckFormat.junit: check_junit,
+    }[format]
+    write_output(render_report(results), output)
+    if not all(result.ok for result in results):
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -1,53 +1,41 @@
-"""Golden plans: every sample under three rule sets, as readable text dumps.
+"""Golden plans: every sample under three rule sets, through ``layout check``'s machinery.
 
-A change in placement shows up as a diff of these files. Update them on purpose with
+Each sample's golden plan sits beside it (``NAME.<rules>.layout.txt``): the readable dumps
+of every device x audience. A change in placement shows as a diff. Update on purpose with
 ``pytest tests/test_golden_plans.py --update-goldens`` and review the diff.
 """
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 import pytest
 
-from layout import Engine, Viewer
-from layout.dump import dump_plan
+from layout import Engine
+from layout.check import check_paths, viewer_matrix
 from layout.rules import load_rules
-from tests.support.corpus import SAMPLES, Source, sample_sources
+from tests.support.corpus import SAMPLES
 
-GOLDEN = SAMPLES / "golden"
-RULE_FILES = {"default": None, "ad-heavy": SAMPLES / "rules" / "ad-heavy.yaml",
-              "subscriber": SAMPLES / "rules" / "subscriber.yaml"}
-ENGINES = {name: Engine(load_rules(path)) for name, path in RULE_FILES.items()}
-VIEWERS = [Viewer(device="mobile"), Viewer(device="desktop"),
-           Viewer(device="mobile", audience="subscriber")]
-CASES = [(rules, source, viewer) for rules in RULE_FILES for source in sample_sources()
-         for viewer in VIEWERS]
+RULE_FILES = {
+    "default": None,
+    "ad-heavy": SAMPLES / "rules" / "ad-heavy.yaml",
+    "subscriber": SAMPLES / "rules" / "subscriber.yaml",
+}
 
 
-def golden_path(rules: str, source: Source, viewer: Viewer) -> Path:
-    return GOLDEN / rules / f"{source.name}.{viewer.device}.{viewer.audience}.txt"
+@pytest.mark.parametrize("rules", RULE_FILES)
+def test_every_sample_matches_its_golden_plan(rules: str, update_goldens: bool) -> None:
+    engine = Engine(load_rules(RULE_FILES[rules]))
+    folders = [SAMPLES / "articles", SAMPLES / "html"]
+    results = check_paths(folders, engine, viewer_matrix(), update=update_goldens)
+    assert len(results) >= 16
+    problems = [f"{r.path}: {r.status}\n{r.diff}\n{r.violations}" for r in results if not r.ok]
+    assert problems == []
 
 
-@pytest.mark.parametrize(
-    ("rules", "source", "viewer"), CASES,
-    ids=[f"{r}-{s.name}-{v.device}-{v.audience}" for r, s, v in CASES],
-)
-def test_plan_matches_golden(rules: str, source: Source, viewer: Viewer,
-                             update_goldens: bool) -> None:
-    engine = ENGINES[rules]
-    dump = dump_plan(engine.plan(source.load(), viewer), engine.rules.name)
-    path = golden_path(rules, source, viewer)
-    if update_goldens:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(dump, encoding="utf-8")
-    expected = path.read_text(encoding="utf-8")
-    diff = "".join(difflib.unified_diff(expected.splitlines(True), dump.splitlines(True),
-                                        str(path), "current"))
-    assert dump == expected, f"plan changed:\n{diff}"
-
-
-def test_every_golden_file_belongs_to_a_case() -> None:
-    expected = {golden_path(r, s, v) for r, s, v in CASES}
-    assert set(GOLDEN.rglob("*.txt")) <= expected
+def test_every_golden_file_belongs_to_a_sample_and_rule_set() -> None:
+    names = {load_rules(path).name for path in RULE_FILES.values()}
+    for golden in [*SAMPLES.glob("articles/*.layout.txt"), *SAMPLES.glob("html/*.layout.txt")]:
+        stem, rules_name = golden.name.removesuffix(".layout.txt").rsplit(".", 1)
+        assert rules_name in names, golden
+        assert any(Path(golden.parent, stem + ext).exists() for ext in (".json", ".html")), golden

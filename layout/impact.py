@@ -1,0 +1,157 @@
+"""Impact report: what changing a rule set does across a corpus, before it goes live.
+
+For every article and viewer it compares the baseline plan with the new one: ads per
+article, the units gained and lost, the density distribution, and the biggest changes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+from statistics import mean, quantiles
+from typing import Any
+
+from layout.engine import Engine
+from layout.measure import block_text
+from layout.parallel import run_all
+from layout.rules import parse_rules
+from layout.sources import load_article
+from layout.viewer import Viewer
+
+ViewerSpec = tuple[str, str]
+
+
+@lru_cache(maxsize=8)
+def _engine(rules_text: str, source: str) -> Engine:
+    """One engine per rule set per process (workers reuse it for every article)."""
+    return Engine(parse_rules(rules_text, source=source), development=True)
+
+
+def article_impact(
+    path: str, new: tuple[str, str], old: tuple[str, str], viewers: tuple[ViewerSpec, ...]
+) -> dict[str, Any]:
+    """Baseline and new unit lists and densities of one article, per viewer."""
+    article = load_article(Path(path))
+    rows = {}
+    for device, audience in viewers:
+        viewer = Viewer(device=device, audience=audience)
+        plans = [_engine(*rules).plan(article, viewer) for rules in (old, new)]
+        before, after = (
+            {
+                "units": [u.unit for u in p.units if u.unit != "meter-notice"],
+                "ads": p.metrics["ad_count"],
+                "density": p.metrics["ad_density"],
+            }
+            for p in plans
+        )
+        rows[f"{device}/{audience}"] = {"before": before, "after": after}
+    words = sum(len(block_text(block).split()) for block in article.blocks)
+    return {"path": path, "words": words, "viewers": rows}
+
+
+def impact_report(
+    paths: list[Path],
+    new: tuple[str, str],
+    old: tuple[str, str],
+    viewers: list[Viewer],
+    *,
+    workers: int | None = None,
+    dask_address: str | None = None,
+) -> dict[str, Any]:
+    """Run every article under both rule sets and summarise the difference."""
+    specs = tuple((v.device, v.audience) for v in viewers)
+    rows = run_all(
+        article_impact,
+        [str(p) for p in paths],
+        (new, old, specs),
+        workers=workers,
+        dask_address=dask_address,
+    )
+    return summarize(rows, new_name=new[1], old_name=old[1])
+
+
+def _distribution(values: list[float]) -> dict[str, float]:
+    if not values:
+        return {"mean": 0.0, "p50": 0.0, "p90": 0.0, "max": 0.0}
+    cuts = quantiles(values, n=10, method="inclusive") if len(values) > 1 else values * 9
+    return {
+        "mean": round(mean(values), 4),
+        "p50": round(cuts[4], 4),
+        "p90": round(cuts[8], 4),
+        "max": round(max(values), 4),
+    }
+
+
+def summarize(rows: list[dict[str, Any]], *, new_name: str, old_name: str) -> dict[str, Any]:
+    gained: Counter[str] = Counter()
+    lost: Counter[str] = Counter()
+    changes = []
+    density: dict[str, list[float]] = {"before": [], "after": []}
+    ads = {"before": 0, "after": 0}
+    for row in rows:
+        delta = 0
+        changed = False
+        for pair in row["viewers"].values():
+            before, after = Counter(pair["before"]["units"]), Counter(pair["after"]["units"])
+            gained.update(after - before)
+            lost.update(before - after)
+            changed |= before != after
+            delta += pair["after"]["ads"] - pair["before"]["ads"]
+            for side in ("before", "after"):
+                ads[side] += pair[side]["ads"]
+                density[side].append(pair[side]["density"])
+        changes.append({"path": row["path"], "ad_delta": delta, "changed": changed})
+    plans = sum(len(row["viewers"]) for row in rows) or 1
+    biggest = sorted(
+        (c for c in changes if c["changed"]), key=lambda c: (-abs(c["ad_delta"]), c["path"])
+    )[:10]
+    return {
+        "baseline": old_name,
+        "rules": new_name,
+        "articles": len(rows),
+        "plans": plans,
+        "ads_per_plan": {
+            "before": round(ads["before"] / plans, 3),
+            "after": round(ads["after"] / plans, 3),
+        },
+        "ads_total": ads,
+        "articles_changed": sum(c["changed"] for c in changes),
+        "density": {side: _distribution(values) for side, values in density.items()},
+        "units_gained": dict(sorted(gained.items())),
+        "units_lost": dict(sorted(lost.items())),
+        "biggest_changes": biggest,
+        "per_article": rows,
+    }
+
+
+def impact_text(report: dict[str, Any]) -> str:
+    ads, dens = report["ads_per_plan"], report["density"]
+    lines = [
+        f"impact of {report['rules']} against {report['baseline']}: "
+        f"{report['articles']} articles, {report['plans']} plans",
+        f"ads per plan: {ads['before']} -> {ads['after']} "
+        f"(total {report['ads_total']['before']} -> {report['ads_total']['after']})",
+        f"articles changed: {report['articles_changed']}/{report['articles']}",
+        "ad density  mean / p50 / p90 / max:",
+        *(
+            f"  {side:<6} {d['mean']:.3f} / {d['p50']:.3f} / {d['p90']:.3f} / {d['max']:.3f}"
+            for side, d in dens.items()
+        ),
+        "units gained: "
+        + (", ".join(f"{k} +{v}" for k, v in report["units_gained"].items()) or "none"),
+        "units lost:   "
+        + (", ".join(f"{k} -{v}" for k, v in report["units_lost"].items()) or "none"),
+        "biggest changes:",
+        *(f"  {c['ad_delta']:+d} ads  {c['path']}" for c in report["biggest_changes"]),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _counts(counts: dict[str, int], sign: str) -> str:
+    return ", ".join(f"{unit} {sign}{count}" for unit, count in counts.items()) or "none"
+
+
+def impact_json(report: dict[str, Any]) -> str:
+    return json.dumps(report, indent=2) + "\n"
