@@ -96,7 +96,7 @@ def decide_access(
         meter=verdict.meter,
         meter_limit=paywall.meter.limit,
         counted=verdict.counted,
-        cache_class=verdict.cache_class if hidden or verdict.entitled else "anon-full",
+        cache_class=verdict.cache_class,
     )
 
 
@@ -111,12 +111,14 @@ def _verdict(
         return _Verdict(True, None, "subscriber")
     if viewer.verified_crawler:
         return _Verdict(True, None, "crawler")
+    # Units differ by audience, so only anonymous readers share the public teaser.
+    teaser = "anon-preview" if viewer.audience == "anonymous" else "registered"
     if mode == "hard":
-        return _Verdict(False, "subscribe", "anon-preview")
+        return _Verdict(False, "subscribe", teaser)
     if mode == "registration":
         if viewer.audience == "registered":
             return _Verdict(True, None, "registered")
-        return _Verdict(False, "register", "anon-preview")
+        return _Verdict(False, "register", teaser)
     return _metered(article, viewer, paywall, meter)
 
 
@@ -131,7 +133,8 @@ def _metered(
     if meter.count < paywall.meter.limit:
         return _Verdict(True, None, cache, meter.with_article(article.id), counted=True)
     wall: WallVariant = "subscribe" if viewer.audience == "registered" else "meter-exhausted"
-    return _Verdict(False, wall, "anon-preview", meter)
+    # The wall depends on this reader's meter: never a shared cache entry.
+    return _Verdict(False, wall, cache, meter)
 
 
 def preview_cut(sizes: Sequence[BlockSize], preview: Preview) -> int:

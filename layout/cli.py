@@ -15,6 +15,7 @@ from typing import Annotated, NoReturn, TypeVar
 
 import typer
 
+from layout.api import DEFAULT_BODY_LIMIT
 from layout.article import Article
 from layout.check import AUDIENCES, DEVICES, check_article, viewer_matrix
 from layout.discover import find_articles
@@ -24,6 +25,7 @@ from layout.errors import LayoutError
 from layout.impact import impact_json, impact_report, impact_text
 from layout.reports import check_json, check_junit, check_text
 from layout.rules import DEFAULT_RULES_PATH, RuleSet, load_rules
+from layout.server import serve as run_server
 from layout.sources import load_article
 from layout.viewer import Viewer
 
@@ -203,6 +205,28 @@ def check(
     write_output(render_report(results), output)
     if not all(result.ok for result in results):
         raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option("--workers", min=1)] = 1,
+    rules_dir: Annotated[Path | None, typer.Option("--rules-dir", help="Named rule sets.")] = None,
+    dev: Annotated[
+        bool, typer.Option("--dev", help="Development mode (no Secure cookie, dev meter secret).")
+    ] = False,
+    body_limit: Annotated[int, typer.Option("--body-limit", min=1024)] = DEFAULT_BODY_LIMIT,
+    echo: Annotated[bool, typer.Option("--echo", help="Add POST /v1/echo (benchmarks).")] = False,
+) -> None:
+    """Serve the HTTP API (needs LAYOUT_METER_SECRET unless --dev)."""
+    if rules_dir is not None and not rules_dir.is_dir():
+        fail([f"{rules_dir}: --rules-dir expects a directory; found none there"])
+    guarded(
+        lambda: run_server(
+            host, port, workers, rules_dir, development=dev, body_limit=body_limit, echo=echo
+        )
+    )
 
 
 def main() -> None:

@@ -17,7 +17,7 @@ from layout.access import CACHE_HEADERS
 from layout.adconfig import gpt_config
 from layout.article import Article
 from layout.meter import encode_meter
-from layout.pipeline import build_plan, resolve_meter_secret, utc_now
+from layout.pipeline import build_plan, is_development, resolve_meter_secret, utc_now
 from layout.plan import LayoutPlan
 from layout.render import Renderer
 from layout.rules import RuleSet, load_rules
@@ -61,7 +61,8 @@ class Engine:
     ) -> None:
         self.rules = rules if rules is not None else load_rules()
         self.renderer = Renderer(Path(templates) if templates is not None else None)
-        self.meter_secret = resolve_meter_secret(self.rules, meter_secret, development)
+        self.development = is_development(development)
+        self.meter_secret = resolve_meter_secret(self.rules, meter_secret, self.development)
 
     def plan(self, article: Article, viewer: Viewer, *, now: datetime | None = None) -> LayoutPlan:
         """The layout plan for one reader, without rendering HTML."""

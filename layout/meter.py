@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 Period = Literal["month", "week", "day"]
@@ -23,7 +23,9 @@ MAX_TOKEN_LENGTH = 4096
 
 
 def period_key(period: Period, now: datetime) -> str:
-    """The calendar period (UTC) ``now`` falls in: 2026-11, 2026-W48 or 2026-11-28."""
+    """The calendar period (UTC; a naive time is taken as UTC) ``now`` falls in:
+    2026-11, 2026-W48 or 2026-11-28."""
+    now = now.astimezone(UTC) if now.tzinfo is not None else now
     if period == "month":
         return now.strftime("%Y-%m")
     if period == "week":
@@ -86,6 +88,8 @@ def decode_meter(token: str | None, secret: bytes, current_period: str) -> Meter
     if len(parts) != 3 or parts[0] != VERSION:
         return fresh
     _, payload, signature = parts
+    if not (payload.isascii() and signature.isascii()):
+        return fresh
     try:
         if not hmac.compare_digest(_sign(secret, payload), signature):
             return fresh

@@ -29,6 +29,11 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def is_development(development: bool | None) -> bool:
+    """Development mode: explicit, else the LAYOUT_DEV=1 environment variable."""
+    return development if development is not None else os.environ.get("LAYOUT_DEV") == "1"
+
+
 def resolve_meter_secret(
     rules: RuleSet, secret: str | None, development: bool | None
 ) -> bytes | None:
@@ -36,9 +41,7 @@ def resolve_meter_secret(
     secret = secret or os.environ.get("LAYOUT_METER_SECRET") or None
     if secret is not None:
         return secret.encode("utf-8")
-    if development is None:
-        development = os.environ.get("LAYOUT_DEV") == "1"
-    if development:
+    if is_development(development):
         return DEVELOPMENT_SECRET.encode("utf-8")
     if rules.paywall.mode != "metered":
         return None

@@ -105,9 +105,11 @@ class LayoutPlan:
             by_gap.setdefault(unit.gap, []).append(unit)
         blocks = self.article.blocks
         for index in range(self.visible_blocks + 1):
-            yield from by_gap.get(index, ())
+            here = by_gap.get(index, ())
+            yield from (unit for unit in here if unit.position != "bottom")
             if self.wall is not None and self.wall.gap == index:
                 yield self.wall
+            yield from (unit for unit in here if unit.position == "bottom")
             if index < self.visible_blocks:
                 yield BlockItem(index, blocks[index], self.sizes[index])
 

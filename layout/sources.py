@@ -69,6 +69,16 @@ def article_from_json(text: str, *, source: str) -> Article:
         raise InputError(source, problems_from_validation(error, text)) from None
 
 
+def article_from_data_checked(data: Any, *, source: str) -> Article:
+    """An article from already-parsed JSON data (an API request body)."""
+    if not isinstance(data, dict):
+        raise InputError(source, [Problem("", f"expected an object; found {type(data).__name__}")])
+    try:
+        return article_from_data(data)
+    except ValidationError as error:
+        raise InputError(source, problems_from_validation(error, None)) from None
+
+
 def article_from_html(
     html: str,
     meta: Any,

@@ -1,0 +1,270 @@
+"""The canary leak matrix: gated text must reach no surface of a reader not entitled to it.
+
+Every metered or premium sample ends with a paragraph holding ``canary-<id>``. Each is
+rendered for every viewer and every surface (page, fragment, plan JSON, JSON-LD, meta tags,
+attribute values, data-* attributes, the explain dump, the GPT config) is searched. Whether
+a reader is entitled is worked out here from the policy, not from ``decide_access``.
+
+A request from "Googlebot" cannot be expressed by User-Agent or X-Forwarded-For: those are
+not inputs of the engine (``Viewer`` has no such field). An unverified Googlebot is therefore
+an anonymous viewer, here with an exhausted meter; only ``verified_crawler=True`` opens.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import lxml.html
+import pytest
+
+from layout import Engine, Viewer
+from layout.adconfig import gpt_config
+from layout.dump import dump_plan
+from layout.measure import block_text
+from layout.meter import MeterState, article_digest, encode_meter, period_key
+from layout.pipeline import DEVELOPMENT_SECRET
+from tests.conftest import report
+from tests.support.corpus import Source, corpus_sources, sample_sources
+
+NOW = datetime(2026, 11, 15, 12, 0, tzinfo=UTC)
+SECRET = DEVELOPMENT_SECRET.encode("utf-8")
+ENGINE = Engine()
+RULES = ENGINE.rules
+LIMIT = RULES.paywall.meter.limit
+PERIOD = RULES.paywall.meter.period
+
+
+def _meter(period_now: datetime, count: int) -> str:
+    digests = tuple(article_digest(f"read-before-{n}") for n in range(count))
+    return encode_meter(MeterState(period_key(PERIOD, period_now), digests), SECRET)
+
+
+EXHAUSTED = _meter(NOW, LIMIT + 2)
+FORGED = EXHAUSTED.rsplit(".", 1)[0] + ".bm90LWEtcmVhbC1zaWduYXR1cmUtYXQtYWxsLXJlYWxseQ"
+EXPIRED = _meter(datetime(2026, 10, 20, tzinfo=UTC), LIMIT + 2)
+assert EXPIRED.split(".")[1] != EXHAUSTED.split(".")[1]
+
+
+@dataclass(frozen=True)
+class Reader:
+    name: str
+    viewer: Viewer
+
+
+READERS = [
+    Reader("anon-fresh", Viewer()),
+    Reader("anon-exhausted", Viewer(meter=EXHAUSTED)),
+    Reader("anon-forged", Viewer(meter=FORGED)),
+    Reader("anon-expired", Viewer(meter=EXPIRED)),
+    Reader("registered", Viewer(audience="registered")),
+    Reader("subscriber", Viewer(audience="subscriber")),
+    # "Googlebot" by User-Agent: not an input, so an anonymous reader with a spent meter
+    Reader("googlebot-unverified", Viewer(audience="anonymous", meter=EXHAUSTED)),
+    Reader("verified-crawler", Viewer(verified_crawler=True)),
+]
+
+
+def entitled(access: str, reader: str) -> bool:
+    """The policy, independently: subscribers and verified crawlers read everything;
+    premium is walled for everyone else; on metered articles a reader whose meter has room
+    (fresh, forged = fresh, expired = fresh, registered with a fresh meter) reads on."""
+    if reader in ("subscriber", "verified-crawler"):
+        return True
+    if access == "premium":
+        return False
+    return reader in ("anon-fresh", "anon-forged", "anon-expired", "registered")
+
+
+def gated_sources() -> list[tuple[Source, str]]:
+    found = []
+    for source in sample_sources():
+        article = source.load()
+        if article.access in ("metered", "premium"):
+            found.append((source, source.name.removeprefix("html-")))
+    return found
+
+
+GATED = gated_sources()
+SURFACES = ["page", "fragment", "plan-json", "json-ld", "meta", "attributes", "data-attributes",
+            "explain", "gpt-config"]
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _visible_part(article, visible: int) -> str:
+    """Everything the teaser may legitimately show: the header fields and the visible
+    blocks' text and markup (link titles and URLs included)."""
+    parts = [article.headline, article.dek or "", *article.summary, article.byline or ""]
+    for block in article.blocks[:visible]:
+        parts.append(block_text(block))
+        parts.append(htmllib.unescape(json.dumps(block.model_dump(mode="json"),
+                                                 ensure_ascii=False)))
+    return _norm(" \n ".join(parts))
+
+
+def _surfaces(source: Source, reader: Reader) -> tuple[dict[str, str], object]:
+    article = source.load()
+    viewer = reader.viewer
+    page = ENGINE.render(article, viewer, "html", now=NOW)
+    fragment = ENGINE.render(article, viewer, "fragment", now=NOW)
+    as_json = ENGINE.render(article, viewer, "json", now=NOW)
+    plan = ENGINE.plan(article, viewer, now=NOW)
+    doc = lxml.html.document_fromstring(page.html)
+    frag = lxml.html.fragment_fromstring(fragment.html, create_parent="div")
+    elements = [*doc.iter(), *frag.iter()]
+    attributes = [value for el in elements if isinstance(el.tag, str)
+                  for value in el.attrib.values()]
+    data_attributes = [value for el in elements if isinstance(el.tag, str)
+                       for key, value in el.attrib.items() if key.startswith("data-")]
+    json_ld = [el.text or "" for el in doc.xpath('//script[@type="application/ld+json"]')]
+    json_ld_values = [json.dumps(json.loads(text), ensure_ascii=False) for text in json_ld]
+    metas = [el.get("content", "") for el in doc.iter("meta")]
+    ad_config = [el.text or "" for el in doc.xpath('//script[@id="layout-ad-config"]')]
+    config = gpt_config(plan, RULES)
+    surfaces = {
+        "page": "\n".join([page.html, htmllib.unescape(page.html), _norm(doc.text_content())]),
+        "fragment": "\n".join(
+            [fragment.html, htmllib.unescape(fragment.html), _norm(frag.text_content())]
+        ),
+        "plan-json": "\n".join(
+            [json.dumps(page.plan, ensure_ascii=False), json.dumps(as_json.plan,
+                                                                   ensure_ascii=False)]
+        ),
+        "json-ld": "\n".join([*json_ld, *json_ld_values]),
+        "meta": "\n".join(metas),
+        "attributes": "\n".join(attributes),
+        "data-attributes": "\n".join(data_attributes),
+        "explain": dump_plan(plan, RULES.name),
+        "gpt-config": "\n".join([*ad_config, json.dumps(config, ensure_ascii=False)]),
+    }
+    assert set(surfaces) == set(SURFACES)
+    assert json_ld, "the page has no JSON-LD"
+    assert metas, "the page has no meta tags"
+    return surfaces, plan
+
+
+@dataclass
+class Matrix:
+    cells: int = 0
+    leaks: list[str] | None = None
+    missing: list[str] | None = None
+    hidden_checked: int = 0
+    hidden_leaks: list[str] | None = None
+
+
+@pytest.fixture(scope="module")
+def matrix() -> Matrix:
+    result = Matrix(leaks=[], missing=[], hidden_leaks=[])
+    for source, article_id in GATED:
+        article = source.load()
+        canary = f"canary-{article_id}"
+        assert canary in block_text(article.blocks[-1]), f"{source.name}: canary not last"
+        for reader in READERS:
+            surfaces, plan = _surfaces(source, reader)
+            may_read = entitled(article.access, reader.name)
+            where = f"{source.name} / {reader.name}"
+            for surface, text in surfaces.items():
+                result.cells += 1
+                if not may_read and canary in text:
+                    result.leaks.append(f"{where} / {surface}")
+            if may_read:
+                for surface in ("page", "fragment"):
+                    if canary not in surfaces[surface]:
+                        result.missing.append(f"{where} / {surface}")
+                continue
+            # every hidden block's text, not just the canary
+            hidden = article.blocks[plan.visible_blocks:]
+            assert hidden, f"{where}: not entitled but nothing is hidden"
+            shown = _visible_part(article, plan.visible_blocks)
+            for block in hidden:
+                text = _norm(block_text(block))
+                if len(text) < 12 or text in shown:
+                    continue
+                for surface, haystack in surfaces.items():
+                    result.hidden_checked += 1
+                    if text in haystack or text in _norm(haystack):
+                        result.hidden_leaks.append(f"{where} / {surface}: {text[:60]!r}")
+    return result
+
+
+def test_the_matrix_covers_every_gated_sample():
+    names = {name for _, name in GATED}
+    assert names == {
+        "data-rents", "longread-last-ferry", "news-harbour-strike",
+        "opinion-four-day-school-week", "photo-essay-salt-marsh", "rtl-date-harvest",
+    }
+    assert len(GATED) == 9  # six article JSONs and three body-HTML twins
+
+
+def test_no_canary_reaches_a_reader_who_is_not_entitled(matrix):
+    size = f"{len(GATED)} articles x {len(SURFACES)} surfaces x {len(READERS)} viewers"
+    report(f"leak matrix: {size} = {matrix.cells} cells, canary leaks: {len(matrix.leaks)}")
+    assert matrix.cells == len(GATED) * len(SURFACES) * len(READERS)
+    assert matrix.leaks == [], "canary leaked:\n" + "\n".join(matrix.leaks)
+
+
+def test_entitled_readers_get_the_canary(matrix):
+    assert matrix.missing == [], "canary missing for entitled readers:\n" + "\n".join(
+        matrix.missing
+    )
+
+
+def test_no_hidden_block_text_reaches_a_reader_who_is_not_entitled(matrix):
+    report(f"leak matrix: hidden-block texts x surfaces checked: {matrix.hidden_checked}, "
+           f"leaks: {len(matrix.hidden_leaks)}")
+    assert matrix.hidden_checked > 500
+    assert matrix.hidden_leaks == [], "hidden text leaked:\n" + "\n".join(matrix.hidden_leaks)
+
+
+def test_the_walls_are_the_expected_variants():
+    """The matrix's viewers really are what they claim: spent, forged, expired meters."""
+    article = next(s for s, name in GATED if name == "news-harbour-strike").load()
+    walls = {r.name: ENGINE.plan(article, r.viewer, now=NOW).wall for r in READERS}
+    variants = {name: wall.variant if wall else None for name, wall in walls.items()}
+    assert variants == {
+        "anon-fresh": None, "anon-exhausted": "meter-exhausted", "anon-forged": None,
+        "anon-expired": None, "registered": None, "subscriber": None,
+        "googlebot-unverified": "meter-exhausted", "verified-crawler": None,
+    }
+
+
+# --- synthetic cut over the corpus --------------------------------------------------------
+
+
+def test_synthetic_cut_leaks_no_hidden_text_over_the_corpus():
+    engine = Engine()
+    checked, walled, leaks = 0, 0, []
+    sources = corpus_sources()
+    for source in sources:
+        article = source.load().model_copy(update={"access": "premium"})
+        viewer = Viewer()
+        result = engine.render(article, viewer, now=NOW)
+        plan = engine.plan(article, viewer, now=NOW)
+        visible = plan.visible_blocks
+        assert result.plan["paywall"]["visible_blocks"] == visible
+        if visible == len(article.blocks):
+            continue
+        walled += 1
+        assert result.plan["paywall"]["wall"] == "subscribe", source.name
+        doc = lxml.html.document_fromstring(result.html)
+        attributes = [v for el in doc.iter() if isinstance(el.tag, str) for v in el.attrib.values()]
+        page = "\n".join([result.html, htmllib.unescape(result.html),
+                          _norm(doc.text_content()), *attributes])
+        shown = _visible_part(article, visible)
+        for block in article.blocks[visible:]:
+            text = _norm(block_text(block))
+            if len(text) < 12 or text in shown:
+                continue
+            checked += 1
+            if text in page or text in _norm(page):
+                leaks.append(f"{source.name}: {text[:60]!r}")
+    report(f"synthetic cut: {len(sources)} corpus pages ({walled} walled), "
+           f"{checked} hidden block texts checked, leaks: {len(leaks)}")
+    assert len(sources) >= 45
+    assert walled >= 35 and checked > 500
+    assert leaks == [], "\n".join(leaks)
