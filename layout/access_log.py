@@ -14,6 +14,8 @@ from typing import TextIO
 
 from fastapi import FastAPI, Request, Response
 
+from layout.problems import problem_response
+
 
 class AccessLog:
     """Writes one JSON object per request to a stream (stderr by default)."""
@@ -32,7 +34,10 @@ class AccessLog:
             request: Request, call_next: Callable[[Request], Awaitable[Response]]
         ) -> Response:
             started = time.perf_counter()
-            response = await call_next(request)
+            try:
+                response = await call_next(request)
+            except Exception:
+                response = problem_response(500, "the server failed to handle this request")
             self.write(
                 {
                     "ts": round(time.time(), 3),

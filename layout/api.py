@@ -122,7 +122,28 @@ def create_app(
     log.install(app)
     _install_error_handlers(app)
     _add_routes(app, registry, development, meter_secret, body_limit, echo)
+    _document_models(app, [RenderRequest, Problem, RuleSet])
     return app
+
+
+def _document_models(app: FastAPI, models: list[type[BaseModel]]) -> None:
+    """Put the models the routes reference (and their own parts) into the OpenAPI
+    components, so every $ref in the document resolves."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        document = generate()
+        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        for model in models:
+            schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            schemas.update(schema.pop("$defs", {}))
+            schemas[model.__name__] = schema
+        app.openapi_schema = document
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -138,7 +159,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 _PROBLEMS: dict[int | str, dict[str, Any]] = {
     status: {
         "description": title,
-        "content": {PROBLEM_TYPE: {"schema": Problem.model_json_schema()}},
+        "content": {PROBLEM_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
     }
     for status, title in (
         (400, "Malformed JSON"),
@@ -162,7 +183,14 @@ def _add_routes(
     echo: bool,
 ) -> None:
     render_body = {
-        "content": {"application/json": {"schema": RenderRequest.model_json_schema()}},
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RenderRequest"}}},
+        "required": True,
+    }
+    rules_body = {
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/RuleSet"}},
+            "application/yaml": {"schema": {"type": "string"}},
+        },
         "required": True,
     }
     html_or_json = {
@@ -192,7 +220,11 @@ def _add_routes(
         request.state.ruleset = spec.ruleset or ("inline" if spec.rules else "default")
         return await run_in_threadpool(_render, request, spec, engine)
 
-    @app.post("/v1/rules/validate", responses={200: {"description": "valid"}, **_PROBLEMS})
+    @app.post(
+        "/v1/rules/validate",
+        openapi_extra={"requestBody": rules_body},
+        responses={200: {"description": "valid"}, **_PROBLEMS},
+    )
     async def validate_rules(request: Request) -> Response:
         try:
             raw = await read_body(request, body_limit)
@@ -226,7 +258,10 @@ def _add_routes(
 
         @app.post("/v1/echo", include_in_schema=False)
         async def echo_body(request: Request) -> Response:
-            raw = await read_body(request, body_limit)
+            try:
+                raw = await read_body(request, body_limit)
+            except BodyTooLarge:
+                return problem_response(413, f"the body is over the limit of {body_limit} bytes")
             return Response(raw, media_type="application/json")
 
 

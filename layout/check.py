@@ -72,29 +72,56 @@ def summarize(plan: LayoutPlan, engine: Engine) -> PlanSummary:
     )
 
 
+def _sections(dump: str) -> dict[str, str]:
+    """A golden file split into its per-viewer dumps, keyed by "device audience"."""
+    sections: dict[str, str] = {}
+    for part in dump.split("\narticle: "):
+        text = part if part.startswith("article: ") else "article: " + part
+        viewer_line = next((line for line in text.splitlines() if line.startswith("viewer: ")), "")
+        key = " ".join(viewer_line.split()[1:3])
+        sections[key] = text.rstrip("\n") + "\n"
+    return sections
+
+
+def _join(sections: dict[str, str]) -> str:
+    order = {f"{d} {a}": i for i, (d, a) in enumerate((d, a) for d in DEVICES for a in AUDIENCES)}
+    ordered = sorted(sections.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+    return "\n".join(text for _, text in ordered)
+
+
 def check_article(
     path: Path, engine: Engine, viewers: list[Viewer], *, update: bool = False
 ) -> ArticleCheck:
-    """Render ``path`` for every viewer and compare the dumps with its golden file."""
+    """Render ``path`` for every viewer and compare the dumps with its golden file.
+
+    Only the viewers asked for are compared (or rewritten): a golden holding the whole
+    matrix keeps the other viewers' sections as they are.
+    """
     article = load_article(path)
     plans = [engine.plan(article, viewer) for viewer in viewers]
-    dump = "\n".join(dump_plan(plan, engine.rules.name) for plan in plans)
+    current = {
+        f"{p.viewer.device} {p.viewer.audience}": dump_plan(p, engine.rules.name) for p in plans
+    }
     golden = golden_path(path, engine.rules.name)
     result = ArticleCheck(path, golden, "match", plans=[summarize(p, engine) for p in plans])
-    expected = golden.read_text(encoding="utf-8") if golden.exists() else None
+    stored = _sections(golden.read_text(encoding="utf-8")) if golden.exists() else {}
     if update:
-        if expected != dump:
-            golden.write_text(dump, encoding="utf-8")
+        merged = _join({**stored, **current})
+        if not golden.exists() or golden.read_text(encoding="utf-8") != merged:
+            golden.write_text(merged, encoding="utf-8")
             result.status = "updated"
         return result
-    if expected is None:
+    if not stored:
         result.status = "new"
         result.diff = f"no golden plan at {golden} (run with --update to write it)"
-    elif expected != dump:
+        return result
+    expected = _join({key: stored.get(key, "") for key in current})
+    actual = _join(current)
+    if expected != actual:
         result.status = "changed"
         result.diff = "".join(
             difflib.unified_diff(
-                expected.splitlines(True), dump.splitlines(True), str(golden), "current"
+                expected.splitlines(True), actual.splitlines(True), str(golden), "current"
             )
         )
     return result

@@ -196,7 +196,14 @@ def check(
         )
         return
     engine = _engine(rules)
-    results = guarded(lambda: [check_article(p, engine, viewers, update=update) for p in found])
+    results, problems = [], []
+    for path in found:
+        try:
+            results.append(check_article(path, engine, viewers, update=update))
+        except LayoutError as error:
+            problems.extend(error.lines())
+    if problems:
+        fail(problems)
     render_report = {
         CheckFormat.text: check_text,
         CheckFormat.json: check_json,
@@ -227,6 +234,26 @@ def serve(
             host, port, workers, rules_dir, development=dev, body_limit=body_limit, echo=echo
         )
     )
+
+
+@app.command()
+def preview(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Articles or folders.")] = None,
+    rules: RulesOpt = None,
+    templates: TemplatesOpt = None,
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535)] = 8001,
+) -> None:
+    """Preview layouts in device frames with an explain overlay and live reload."""
+    import uvicorn
+
+    from layout.preview.app import create_preview_app
+
+    found = paths or [Path("samples")]
+    guarded(lambda: find_articles(found))
+    app_ = create_preview_app(found, rules=rules, templates=templates)
+    typer.echo(f"layout preview on http://{host}:{port}/", err=True)
+    uvicorn.run(app_, host=host, port=port, log_level="warning")
 
 
 def main() -> None:

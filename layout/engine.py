@@ -68,7 +68,7 @@ class Engine:
         """The layout plan for one reader, without rendering HTML."""
         return build_plan(article, viewer, self.rules, self.meter_secret, now or utc_now())
 
-    def _theme_context(self, plan: LayoutPlan) -> dict[str, Any]:
+    def theme_context(self, plan: LayoutPlan) -> dict[str, Any]:
         config = gpt_config(plan, self.rules)
         return {
             "ad_config": script_json(config) if config else None,
@@ -89,7 +89,7 @@ class Engine:
         if format == "json":
             html = ""
         else:
-            extra = self._theme_context(plan)
+            extra = self.theme_context(plan)
             render = self.renderer.page if format == "html" else self.renderer.fragment
             html = render(plan, extra)
         access = plan.access

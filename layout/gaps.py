@@ -34,7 +34,7 @@ class Gaps:
         return cls(
             kinds=tuple(size.kind for size in sizes),
             words=(0, *accumulate(size.words for size in sizes)),
-            paragraphs=(0, *accumulate(size.is_body_text for size in sizes)),
+            paragraphs=(0, *accumulate(int(size.is_body_text) for size in sizes)),
             pixels=(0.0, *accumulate(size.height for size in sizes)),
             paragraph_words=tuple(size.words if size.kind == "paragraph" else 0 for size in sizes),
             header_height=header_height,

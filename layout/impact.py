@@ -103,7 +103,7 @@ def summarize(rows: list[dict[str, Any]], *, new_name: str, old_name: str) -> di
                 ads[side] += pair[side]["ads"]
                 density[side].append(pair[side]["density"])
         changes.append({"path": row["path"], "ad_delta": delta, "changed": changed})
-    plans = sum(len(row["viewers"]) for row in rows) or 1
+    plans = sum(len(row["viewers"]) for row in rows)
     biggest = sorted(
         (c for c in changes if c["changed"]), key=lambda c: (-abs(c["ad_delta"]), c["path"])
     )[:10]
@@ -112,9 +112,9 @@ def summarize(rows: list[dict[str, Any]], *, new_name: str, old_name: str) -> di
         "rules": new_name,
         "articles": len(rows),
         "plans": plans,
-        "ads_per_plan": {
-            "before": round(ads["before"] / plans, 3),
-            "after": round(ads["after"] / plans, 3),
+        "ads_per_plan": {  # per plan; 0 for an empty corpus
+            "before": round(ads["before"] / plans, 3) if plans else 0.0,
+            "after": round(ads["after"] / plans, 3) if plans else 0.0,
         },
         "ads_total": ads,
         "articles_changed": sum(c["changed"] for c in changes),

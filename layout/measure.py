@@ -20,6 +20,8 @@ from layout.article import Article, Block
 from layout.viewer import Device
 
 _TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+_PRE = re.compile(r"<pre\b.*?</pre>", re.IGNORECASE | re.DOTALL)
 _BREAK = re.compile(r"<br\s*/?>|</(?:p|li|tr|dd|dt|h\d|div)>", re.IGNORECASE)
 
 
@@ -41,8 +43,10 @@ DEFAULT_DEVICES: dict[Device, DeviceProfile] = {
     "desktop": DeviceProfile(viewport=(1280, 900), column_width=680, font_size=20, min_width=768),
 }
 
-GLYPH_WIDTH_EM = 0.47  # average advance of body text in the theme's font, in em
+GLYPH_WIDTH_EM = 0.52  # average advance of body text in the theme's serif (DejaVu Serif), in em
 BLOCK_GAP_EM = 1.0  # vertical margin between blocks, in em
+WRAP_LOSS_CHARS = 3  # characters a wrapped line loses on average (words do not split)
+TABLE_SCALE = 0.85  # table text size, as in the theme
 
 
 # Blocks that count as "paragraphs" in rules (start, keep_out, at, preview, min_article):
@@ -65,8 +69,15 @@ class BlockSize:
 
 
 def plain_text(html: str) -> str:
-    """Markup -> text with line breaks at block boundaries (for counting, not display)."""
-    return unescape(_TAG.sub("", _BREAK.sub("\n", html)))
+    """Markup -> text with line breaks at block boundaries (for counting, not display).
+
+    Source whitespace (newlines included) collapses as a browser collapses it; only
+    block-level ends and <br> start a new line.
+    """
+    if "<pre" in html:
+        html = _PRE.sub(lambda pre: pre.group(0).replace("\n", "<br>"), html)
+    collapsed = _SPACE.sub(" ", html)
+    return unescape(_TAG.sub("", _BREAK.sub("\n", collapsed)))
 
 
 def block_text(block: Block) -> str:
@@ -85,13 +96,40 @@ def block_text(block: Block) -> str:
     return ""
 
 
-def _text_height(text: str, profile: DeviceProfile, scale: float = 1.0) -> float:
+def _line_count(text: str, width: float, font: float) -> int:
+    """Lines of wrapped text; a line loses about half a word to wrapping."""
+    per_line = max(1, int(width / (font * GLYPH_WIDTH_EM)) - WRAP_LOSS_CHARS)
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n") if part.strip())
+
+
+def _text_height(
+    text: str, profile: DeviceProfile, scale: float = 1.0, inset_em: float = 0.0
+) -> float:
+    """Height of wrapped text; ``inset_em`` is horizontal padding (lists, quotes) in em."""
     font = profile.font_size * scale
-    per_line = max(1, int(profile.column_width / (font * GLYPH_WIDTH_EM)))
-    lines = sum(
-        max(1, math.ceil(len(part) / per_line)) for part in text.split("\n") if part.strip()
-    )
-    return lines * font * profile.line_height
+    width = profile.column_width - inset_em * profile.font_size
+    return _line_count(text, width, font) * font * profile.line_height
+
+
+_ROW = re.compile(r"<tr\b", re.IGNORECASE)
+_CELL = re.compile(r"<t[dh]\b", re.IGNORECASE)
+_CAPTION = re.compile(r"<caption\b.*?</caption>", re.IGNORECASE | re.DOTALL)
+
+
+def _table_height(html: str, profile: DeviceProfile) -> float:
+    """Each row's text flows across the table width (the browser sizes columns to fit)."""
+    font = profile.font_size * TABLE_SCALE
+    line = font * profile.line_height
+    padding = font * 0.8 + 1
+    caption = _CAPTION.search(html)
+    height = 0.0
+    if caption:
+        height = _line_count(plain_text(caption.group(0)), profile.column_width, font) * line
+    for row in _ROW.split(html)[1:]:
+        cells = [" ".join(plain_text("<x" + cell).split()) for cell in _CELL.split(row)[1:]]
+        width = max(24.0, profile.column_width - padding * max(1, len(cells)))
+        height += _line_count(" ".join(cells), width, font) * line + padding
+    return height
 
 
 def _media_height(width: int | None, height: int | None, profile: DeviceProfile) -> float:
@@ -119,10 +157,13 @@ def block_height(block: Block, text: str, profile: DeviceProfile) -> float:
         case "related":
             return _text_height(text, profile) + profile.font_size * 2.5 + gap
         case "table":
-            rows = block.html.count("<tr")
-            return rows * profile.font_size * small * 2.4 + gap
-        case "quote" | "embed":
-            return _text_height(text, profile, 1.05) + profile.font_size * 2 + gap
+            return _table_height(block.html, profile) + gap
+        case "quote":
+            return _text_height(text, profile, 1.05, inset_em=1.2) + gap
+        case "embed":
+            return _text_height(text, profile, 1.0, inset_em=2.2) + profile.font_size * 2 + gap
+        case "list":
+            return _text_height(text, profile, inset_em=1.4) + gap
         case "note":
             return _text_height(text, profile, small) + gap
     return _text_height(text, profile) + gap

@@ -57,12 +57,12 @@ def layout_error_response(error: LayoutError, prefix: str, slug: str) -> JSONRes
     """A 422 naming every problem of an article or rule set, with its field path."""
     items = [
         {
-            "location": ".".join(filter(None, (prefix, p.location))),
+            "location": ".".join(filter(None, (prefix, p.location))) or "body",
             "message": p.message,
             "line": p.line,
             "column": p.column,
         }
         for p in error.problems
     ]
-    detail = "; ".join(f"{item['location'] or prefix}: {item['message']}" for item in items)
+    detail = "; ".join(f"{item['location']}: {item['message']}" for item in items)
     return problem_response(422, detail, slug=slug, errors=items)

@@ -58,11 +58,13 @@ def make_environment(
 class _TemplatedItem:
     """A plan item with the name of the template that renders it."""
 
-    __slots__ = ("block", "item", "level", "template", "unit", "wall")
+    __slots__ = ("block", "gap", "item", "level", "opens_gap", "template", "unit", "wall")
 
-    def __init__(self, item: PlanItem, level: int = 0) -> None:
+    def __init__(self, item: PlanItem, level: int = 0, *, opens_gap: bool = False) -> None:
         self.item = item
         self.level = level
+        self.gap = item.index if isinstance(item, BlockItem) else item.gap
+        self.opens_gap = opens_gap
         self.block = item.block if isinstance(item, BlockItem) else None
         self.unit = item if isinstance(item, PlacedUnit) else None
         self.wall = item if isinstance(item, Wall) else None
@@ -90,12 +92,16 @@ def _templated(plan: LayoutPlan) -> Iterable[_TemplatedItem]:
     (h2 then h4 renders as h2 then h3): the outline stays valid whatever the source had.
     """
     previous = 1
+    last_gap = -1
     for item in plan.items():
         level = 0
         if isinstance(item, BlockItem) and item.block.kind == "heading":
             level = max(2, min(item.block.level, previous + 1))
             previous = level
-        yield _TemplatedItem(item, level)
+        entry = _TemplatedItem(item, level)
+        entry.opens_gap = entry.gap != last_gap
+        last_gap = entry.gap
+        yield entry
 
 
 def _split_at_gate(items: list[_TemplatedItem], plan: LayoutPlan) -> dict[str, Any]:
@@ -125,6 +131,7 @@ class Renderer:
             "viewer": plan.viewer,
             "plan": plan,
             "page": page,
+            "annotate": False,
             **_split_at_gate(list(_templated(plan)), plan),
             **(extra or {}),
         }

@@ -198,16 +198,24 @@ _BODY = _cleaner(
 )
 
 
+_FORBIDDEN_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def strip_controls(text: str) -> str:
+    """Remove control characters: invisible, invalid in HTML and refused by lxml."""
+    return _FORBIDDEN_CHARACTERS.sub("", text)
+
+
 def clean_inline(html: str) -> str:
     """Sanitize phrasing markup for a text block (paragraph, heading, caption, item)."""
-    return _INLINE.clean(html)
+    return _INLINE.clean(strip_controls(html))
 
 
 def clean_flow(html: str) -> str:
     """Sanitize block markup for raw-html, table and embed blocks."""
-    return _FLOW.clean(html)
+    return _FLOW.clean(strip_controls(html))
 
 
 def clean_body(html: str) -> str:
     """Sanitize a whole body fragment before ingest classifies it."""
-    return _BODY.clean(html)
+    return _BODY.clean(strip_controls(html))

@@ -14,7 +14,7 @@ from layout.rules import RuleSet, Size, Unit
 from layout.viewer import Viewer
 
 AD_LABEL_HEIGHT = 24.0
-DEFAULT_PROMO_HEIGHT = {"mobile": 220, "desktop": 180}
+DEFAULT_PROMO_HEIGHT = {"mobile": 220, "desktop": 230}
 RELATED_CARD_HEIGHT = 110.0
 
 

@@ -13,6 +13,7 @@ from tests.conftest import report
 from tests.support.corpus import corpus_sources, sample_sources
 from tests.support.vnu import vnu_errors
 
+
 def exhausted_meter() -> str:
     """A valid token for this period that has counted the whole allowance."""
     period = period_key("month", utc_now())

@@ -1,0 +1,197 @@
+"""The preview web app: an index, a device-frame shell per article, rendered pages with the
+overlay and stub creatives, the plan for the side panel, and live reload."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from fastapi import FastAPI, Query, Response
+from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
+from fastapi.staticfiles import StaticFiles
+
+from layout.discover import find_articles
+from layout.engine import Engine
+from layout.errors import LayoutError
+from layout.meter import MeterState, encode_meter, period_key
+from layout.pipeline import DEVELOPMENT_SECRET, utc_now
+from layout.preview.events import Broadcaster, watch
+from layout.preview.offline import offline_page, placeholder_svg
+from layout.rules import RuleSet, load_rules
+from layout.sources import load_article
+from layout.viewer import Audience, Device, Viewer
+
+HERE = Path(__file__).resolve().parent
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self' 'unsafe-inline'; connect-src 'self'; frame-src 'self'"
+)
+
+
+def article_key(path: Path) -> str:
+    """A URL-safe name: the file stem, with its folder when the stem alone says little."""
+    stem = path.stem if path.stem not in ("expected", "index", "body") else f"{path.parent.name}"
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", stem)
+
+
+def preview_rules(rules: RuleSet) -> RuleSet:
+    """The rules as given, but never loading the ad library: stubs fill the slots."""
+    return rules.model_copy(update={"ads": rules.ads.model_copy(update={"library": None})})
+
+
+class PreviewState:
+    """Articles, the current engine (or the error that stops one being built)."""
+
+    def __init__(self, paths: list[Path], rules: Path | None, templates: Path | None) -> None:
+        self.paths, self.rules_path, self.templates = paths, rules, templates
+        self.engine: Engine | None = None
+        self.error: str | None = None
+        self.articles: dict[str, Path] = {}
+        self.reload()
+
+    def reload(self) -> None:
+        self.articles = {}
+        for path in find_articles(self.paths):
+            key = article_key(path)
+            if key in self.articles:
+                key = f"{key}-{path.suffix.lstrip('.')}"
+            self.articles[key] = path
+        try:
+            rules = preview_rules(load_rules(self.rules_path))
+            self.engine = Engine(rules, templates=self.templates, development=True)
+            self.error = None
+        except LayoutError as error:
+            self.engine, self.error = None, "\n".join(error.lines())
+        except Exception as error:  # a broken template must not stop the preview
+            self.engine, self.error = None, f"{type(error).__name__}: {error}"
+
+    def watched(self) -> list[Path]:
+        extra = [p for p in (self.rules_path, self.templates) if p is not None]
+        return [*self.paths, *extra]
+
+
+def exhausted_meter(rules: RuleSet) -> str:
+    period = period_key(rules.paywall.meter.period, utc_now())
+    state = MeterState(period, tuple(f"preview{n:06d}" for n in range(rules.paywall.meter.limit)))
+    return encode_meter(state, DEVELOPMENT_SECRET.encode())
+
+
+def create_preview_app(
+    paths: list[Path], *, rules: Path | None = None, templates: Path | None = None
+) -> FastAPI:
+    state = PreviewState(paths, rules, templates)
+    events = Broadcaster()
+    ui = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(HERE / "ui")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+    def on_change(changed: list[str]) -> None:
+        state.reload()
+        events.publish(changed)
+
+    stop = asyncio.Event()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        watcher = asyncio.create_task(watch(state.watched(), on_change, stop))
+        yield
+        stop.set()
+        await watcher
+
+    app = FastAPI(title="layout preview", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.state.preview = state
+
+    def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        html = ui.get_template(name).render(error=state.error, **context)
+        return HTMLResponse(html, status_code=status, headers={"Content-Security-Policy": CSP})
+
+    def viewer_for(device: str, audience: str, meter: str) -> Viewer:
+        token = (
+            exhausted_meter(state.engine.rules) if meter == "exhausted" and state.engine else None
+        )
+        return Viewer(device=device, audience=audience, meter=token)
+
+    @app.get("/", response_class=HTMLResponse)
+    async def index() -> HTMLResponse:
+        return page("index.html.j2", articles=sorted(state.articles))
+
+    @app.get("/a/{key}", response_class=HTMLResponse)
+    async def shell(key: str) -> HTMLResponse:
+        if key not in state.articles:
+            return page("missing.html.j2", 404, key=key)
+        return page("shell.html.j2", key=key, path=str(state.articles[key]))
+
+    @app.get("/render/{key}", response_class=HTMLResponse)
+    def render(
+        key: str,
+        device: Device = "mobile",
+        audience: Audience = "anonymous",
+        meter: str = Query("fresh", pattern="^(fresh|exhausted)$"),
+    ) -> HTMLResponse:
+        if key not in state.articles:
+            return page("missing.html.j2", 404, key=key)
+        if state.engine is None:
+            return page("error.html.j2", 422)
+        try:
+            article = load_article(state.articles[key])
+            viewer = viewer_for(device, audience, meter)
+            plan = state.engine.plan(article, viewer)
+            extra = {**state.engine.theme_context(plan), "annotate": True}
+            html = state.engine.renderer.page(plan, extra)
+        except LayoutError as error:
+            state_error = "\n".join(error.lines())
+            return page("error.html.j2", 422, message=state_error)
+        return HTMLResponse(
+            offline_page(html),
+            headers={"Content-Security-Policy": CSP, "Cache-Control": "no-store"},
+        )
+
+    @app.get("/plan/{key}")
+    def plan_json(
+        key: str,
+        device: Device = "mobile",
+        audience: Audience = "anonymous",
+        meter: str = Query("fresh", pattern="^(fresh|exhausted)$"),
+    ) -> JSONResponse:
+        if key not in state.articles:
+            return JSONResponse({"error": f"no article {key}"}, status_code=404)
+        if state.engine is None:
+            return JSONResponse({"error": state.error}, status_code=422)
+        try:
+            article = load_article(state.articles[key])
+            result = state.engine.render(article, viewer_for(device, audience, meter), "json")
+        except LayoutError as error:
+            return JSONResponse({"error": "\n".join(error.lines())}, status_code=422)
+        return JSONResponse(result.plan, headers={"Cache-Control": "no-store"})
+
+    @app.get("/stub-image")
+    async def stub_image(
+        w: int = Query(16, ge=1, le=4000), h: int = Query(9, ge=1, le=4000)
+    ) -> Response:
+        return Response(
+            placeholder_svg(w, h),
+            media_type="image/svg+xml",
+            headers={"Cache-Control": "max-age=3600"},
+        )
+
+    @app.get("/events")
+    async def stream() -> StreamingResponse:
+        return StreamingResponse(
+            events.stream(stop),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-store"},
+        )
+
+    @app.get("/status")
+    async def status() -> dict[str, Any]:
+        return {"version": events.version, "error": state.error, "articles": len(state.articles)}
+
+    return app

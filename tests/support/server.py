@@ -1,0 +1,160 @@
+"""Run the real ``layout serve`` as a subprocess on a free loopback port.
+
+    with running_server("--rules-dir", str(folder), "--echo") as server:
+        httpx.get(server.url + "/healthz")
+        server.log_records()  # the access log lines written to stderr so far
+
+The process always ends when the block exits, whatever happened inside it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tests.support.corpus import ROOT
+
+START_TIMEOUT = 20.0
+STOP_TIMEOUT = 10.0
+
+
+def free_port() -> int:
+    """A port nobody listens on right now (the kernel's pick for 127.0.0.1:0)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class RunningServer:
+    """A started server: its base URL, its process and its captured stderr."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    stderr_path: Path
+
+    def stderr(self) -> str:
+        """Everything the server wrote on stderr so far (the access log and any warnings)."""
+        return self.stderr_path.read_text(encoding="utf-8", errors="replace")
+
+    def log_records(self) -> list[dict[str, Any]]:
+        """The access log: every stderr line that is a JSON object, in order."""
+        records = []
+        for line in self.stderr().splitlines():
+            if not line.startswith("{"):
+                continue
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(record, dict):
+                records.append(record)
+        return records
+
+    def wait_for_log(self, count: int, timeout: float = 5.0) -> list[dict[str, Any]]:
+        """The access log once it holds at least ``count`` records (or as it is at timeout)."""
+        deadline = time.monotonic() + timeout
+        records = self.log_records()
+        while len(records) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+            records = self.log_records()
+        return records
+
+
+def server_env(extra: Mapping[str, str | None] | None = None) -> dict[str, str]:
+    """The environment for a server: this one, with ``extra`` set (None removes a name)."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    for name, value in (extra or {}).items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return env
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=STOP_TIMEOUT)
+
+
+@contextmanager
+def running_server(
+    *args: str,
+    dev: bool = True,
+    env: Mapping[str, str | None] | None = None,
+    timeout: float = START_TIMEOUT,
+) -> Iterator[RunningServer]:
+    """Start ``layout serve [--dev] --port PORT *args``, wait for /healthz, yield, stop."""
+    port = free_port()
+    command: Sequence[str] = [
+        sys.executable,
+        "-m",
+        "layout",
+        "serve",
+        *(["--dev"] if dev else []),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        *args,
+    ]
+    with tempfile.TemporaryDirectory(prefix="layout-serve-") as folder:
+        stderr_path = Path(folder) / "stderr.log"
+        with stderr_path.open("wb") as stderr:
+            process = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env=server_env(env),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+            )
+        server = RunningServer(f"http://127.0.0.1:{port}", process, stderr_path)
+        try:
+            _wait_healthy(server, timeout)
+            yield server
+        finally:
+            _stop(process)
+
+
+def _wait_healthy(server: RunningServer, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    last_error = "no answer yet"
+    while time.monotonic() < deadline:
+        code = server.process.poll()
+        if code is not None:
+            raise RuntimeError(
+                f"the server exited with {code} before answering:\n{server.stderr()[-3000:]}"
+            )
+        try:
+            response = httpx.get(server.url + "/healthz", timeout=1.0)
+        except httpx.TransportError as error:
+            last_error = repr(error)
+        else:
+            if response.status_code == 200:
+                return
+            last_error = f"/healthz answered {response.status_code}"
+        time.sleep(0.1)
+    raise RuntimeError(
+        f"the server did not answer /healthz within {timeout} s ({last_error}):\n"
+        f"{server.stderr()[-3000:]}"
+    )
