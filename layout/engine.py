@@ -9,6 +9,7 @@ instance serves many renders from many threads.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -36,10 +37,15 @@ class RenderResult:
     """
 
     html: str
-    plan: dict[str, Any]
+    layout_plan: LayoutPlan
     meter_token: str | None
     cache_class: str
     cache_headers: dict[str, str]
+
+    @cached_property
+    def plan(self) -> dict[str, Any]:
+        """The plan JSON (built on first use: an HTML response does not pay for it)."""
+        return self.layout_plan.to_json()
 
 
 class Engine:
@@ -98,7 +104,7 @@ class Engine:
             token = encode_meter(access.meter, self.meter_secret)
         return RenderResult(
             html=html,
-            plan=plan.to_json(),
+            layout_plan=plan,
             meter_token=token,
             cache_class=access.cache_class,
             cache_headers=dict(CACHE_HEADERS[access.cache_class]),

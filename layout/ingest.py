@@ -118,37 +118,52 @@ def _text_of(element: etree._Element) -> str:
 
 
 class _Walker:
-    """Walks a sanitized tree and yields block data in reading order."""
+    """Walks a sanitized tree and yields block data in reading order.
+
+    Loose inline content is collected as markup until a block element ends the run; the
+    walker remembers whether the run has text and which images it holds, so a run never
+    has to be parsed again.
+    """
 
     def __init__(self) -> None:
         self._inline: list[str] = []
+        self._has_text = False
+        self._images: list[etree._Element] = []
+
+    def _add_text(self, text: str | None) -> None:
+        if text:
+            self._inline.append(escape(text, quote=False))
+            self._has_text = self._has_text or not text.isspace()
+
+    def _add_markup(self, markup: str, source: etree._Element) -> None:
+        self._inline.append(markup)
+        self._has_text = self._has_text or bool(_text_of(source))
+        self._images.extend(source.iter("img"))
 
     def blocks(self, container: etree._Element) -> Iterator[BlockData]:
-        if container.text:
-            self._inline.append(escape(container.text, quote=False))
+        self._add_text(container.text)
         for child in container:
             if not isinstance(child.tag, str):
                 continue
             if child.tag in PHRASING and is_phrasing_only(child):
-                self._inline.append(outer_html(child))
+                self._add_markup(outer_html(child), child)
             else:
                 yield from self._flush()
                 yield from self._element(child)
-            if child.tail:
-                self._inline.append(escape(child.tail, quote=False))
+            self._add_text(child.tail)
         if container.getparent() is None:
             yield from self._flush()
 
     def _flush(self) -> Iterator[BlockData]:
         html = "".join(self._inline).strip()
-        self._inline = []
+        has_text, images = self._has_text, self._images
+        self._inline, self._has_text, self._images = [], False, []
         if not html:
             return
-        fragment = lxml.html.fragment_fromstring(html, create_parent="span")
-        if _text_of(fragment):
+        if has_text:
             yield {"kind": "paragraph", "html": html}
         else:
-            yield from (_image(img) for img in fragment.iter("img"))
+            yield from (_image(img) for img in images)
 
     def _element(self, element: etree._Element) -> Iterator[BlockData]:
         tag = element.tag
@@ -192,7 +207,7 @@ class _Walker:
         if related is not None:
             yield related
             return
-        self._inline.append(inner_html(element))
+        self._add_markup(inner_html(element), element)
         yield from self._flush()
 
     def _wrapper_children(self, element: etree._Element) -> Iterator[BlockData]:
