@@ -27,6 +27,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from layout.access_log import AccessLog
+from layout.article import Article
+from layout.cache import LruCache
 from layout.engine import Engine
 from layout.errors import LayoutError
 from layout.locate import problems_from_validation
@@ -38,6 +40,7 @@ from layout.viewer import Viewer
 
 METER_COOKIE = "layout_meter"
 METER_COOKIE_AGE = 40 * 24 * 3600
+ARTICLE_CACHE_SIZE = 256
 DEFAULT_BODY_LIMIT = 5 * 1024 * 1024
 
 
@@ -308,26 +311,46 @@ def _pick_engine(
     return registry.default
 
 
+ARTICLES: LruCache[Article] = LruCache(ARTICLE_CACHE_SIZE)
+
+
+def _article(spec: RenderRequest) -> Article:
+    """The request's article, ingested once per distinct content (ingest is pure: a front
+    end that renders the same story for many readers pays for parsing it once)."""
+    if spec.article is not None:
+        data = spec.article
+        key = "json:" + _digest(data)
+        return ARTICLES.get_or_make(key, lambda: article_from_data_checked(data, source="request"))
+    html, meta = spec.article_html or "", spec.meta or {}
+    key = "html:" + _digest({"html": html, "meta": meta})
+    return ARTICLES.get_or_make(key, lambda: article_from_html(html, meta, source="request"))
+
+
+def _digest(data: Any) -> str:
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def _render(request: Request, spec: RenderRequest, engine: Engine) -> Response:
+    if spec.article is None and spec.article_html is None:
+        return problem_response(
+            422,
+            "give article or article_html",
+            slug="missing-article",
+            errors=[{"location": "article", "message": "required"}],
+        )
     try:
-        if spec.article is not None:
-            article = article_from_data_checked(spec.article, source="request")
-        elif spec.article_html is not None:
-            article = article_from_html(spec.article_html, spec.meta or {}, source="request")
-        else:
-            return problem_response(
-                422,
-                "give article or article_html",
-                slug="missing-article",
-                errors=[{"location": "article", "message": "required"}],
-            )
+        article = _article(spec)
     except LayoutError as error:
         return layout_error_response(error, "article", "invalid-article")
     viewer = spec.viewer
     if viewer.meter is None and METER_COOKIE in request.cookies:
         viewer = viewer.model_copy(update={"meter": request.cookies[METER_COOKIE]})
     output = spec.format or ("json" if _wants_json(request) else "html")
-    result = engine.render(article, viewer, format=output)
+    try:
+        result = engine.render(article, viewer, format=output)
+    except LayoutError as error:
+        return layout_error_response(error, "article", "over-limit")
     request.state.cache_class = result.cache_class
     if output == "json":
         body = json.dumps(result.plan, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

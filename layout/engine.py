@@ -8,6 +8,7 @@ instance serves many renders from many threads.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -17,6 +18,7 @@ from typing import Any, Literal
 from layout.access import CACHE_HEADERS
 from layout.adconfig import gpt_config
 from layout.article import Article
+from layout.limits import DEFAULT_LIMITS, Limits, over_limit
 from layout.meter import encode_meter
 from layout.pipeline import build_plan, is_development, resolve_meter_secret, utc_now
 from layout.plan import LayoutPlan
@@ -64,15 +66,19 @@ class Engine:
         templates: str | Path | None = None,
         meter_secret: str | None = None,
         development: bool | None = None,
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
         self.rules = rules if rules is not None else load_rules()
         self.renderer = Renderer(Path(templates) if templates is not None else None)
+        self.limits = limits
         self.development = is_development(development)
         self.meter_secret = resolve_meter_secret(self.rules, meter_secret, self.development)
 
     def plan(self, article: Article, viewer: Viewer, *, now: datetime | None = None) -> LayoutPlan:
         """The layout plan for one reader, without rendering HTML."""
-        return build_plan(article, viewer, self.rules, self.meter_secret, now or utc_now())
+        return build_plan(
+            article, viewer, self.rules, self.meter_secret, now or utc_now(), self.limits
+        )
 
     def theme_context(self, plan: LayoutPlan) -> dict[str, Any]:
         config = gpt_config(plan, self.rules)
@@ -91,6 +97,7 @@ class Engine:
         now: datetime | None = None,
     ) -> RenderResult:
         """Render ``article`` for ``viewer`` as a page, a fragment or the plan JSON."""
+        started = time.perf_counter()
         plan = self.plan(article, viewer or Viewer(), now=now)
         if format == "json":
             html = ""
@@ -98,6 +105,14 @@ class Engine:
             extra = self.theme_context(plan)
             render = self.renderer.page if format == "html" else self.renderer.fragment
             html = render(plan, extra)
+        elapsed = time.perf_counter() - started
+        if elapsed > self.limits.time_budget_seconds:
+            raise over_limit(
+                article.id,
+                "the render time in seconds",
+                round(elapsed, 2),
+                self.limits.time_budget_seconds,
+            )
         access = plan.access
         token = None
         if access.meter is not None and self.meter_secret is not None:

@@ -18,6 +18,7 @@ from lxml import etree
 
 from layout.article import Article, article_from_data
 from layout.embeds import embed_from_blockquote, video_from_iframe
+from layout.limits import DEFAULT_LIMITS, Limits, over_limit
 from layout.repair import repair_tree
 from layout.sanitize import PHRASING, clean_body, clean_inline
 
@@ -54,9 +55,22 @@ _LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src")
 BlockData = dict[str, Any]
 
 
-def ingest_html(html: str, meta: dict[str, Any], *, default_id: str) -> Article:
+_PARSER = lxml.html.HTMLParser(huge_tree=True)
+
+
+def ingest_html(
+    html: str, meta: dict[str, Any], *, default_id: str, limits: Limits = DEFAULT_LIMITS
+) -> Article:
     """Turn a body fragment plus metadata into an :class:`Article`."""
-    root = lxml.html.fragment_fromstring(clean_body(html) or "", create_parent="div")
+    size = len(html.encode("utf-8"))
+    if size > limits.max_html_bytes:
+        raise over_limit(default_id, "the body size in bytes", size, limits.max_html_bytes)
+    root = lxml.html.fragment_fromstring(
+        clean_body(html) or "", create_parent="div", parser=_PARSER
+    )
+    depth = nesting_depth(root)
+    if depth > limits.max_depth:
+        raise over_limit(default_id, "the element nesting depth", depth, limits.max_depth)
     repair_tree(root)
     blocks = list(_Walker().blocks(root))
     data = dict(meta)
@@ -69,6 +83,15 @@ def ingest_html(html: str, meta: dict[str, Any], *, default_id: str) -> Article:
         data["headline"] = _first_words(blocks) or default_id
     data["blocks"] = blocks
     return article_from_data(data, sanitized=True)
+
+
+def nesting_depth(root: etree._Element) -> int:
+    """The deepest element nesting in the tree, counted without recursion."""
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _leading_headline(blocks: list[BlockData]) -> str | None:

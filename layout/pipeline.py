@@ -13,6 +13,7 @@ from layout.access import AccessDecision, decide_access
 from layout.article import Article
 from layout.errors import ConfigError, Problem
 from layout.gaps import Gaps
+from layout.limits import DEFAULT_LIMITS, Limits, over_limit
 from layout.measure import header_height, measure
 from layout.meter import MeterState, decode_meter, period_key
 from layout.place import place
@@ -87,9 +88,16 @@ def meter_notice(access: AccessDecision, rules: RuleSet) -> PlacedUnit | None:
 
 
 def build_plan(
-    article: Article, viewer: Viewer, rules: RuleSet, secret: bytes | None, now: datetime
+    article: Article,
+    viewer: Viewer,
+    rules: RuleSet,
+    secret: bytes | None,
+    now: datetime,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> LayoutPlan:
     """Measure, decide access, place units and assemble the plan for one reader."""
+    if len(article.blocks) > limits.max_blocks:
+        raise over_limit(article.id, "the block count", len(article.blocks), limits.max_blocks)
     profile = rules.device(viewer.device)
     sizes = measure(article, profile)
     access = decide_access(

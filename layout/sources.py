@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from layout.article import Article, article_from_data
 from layout.errors import InputError, Problem
 from layout.ingest import ingest_html
+from layout.limits import DEFAULT_LIMITS, LimitError, Limits
 from layout.locate import problems_from_validation
 
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -27,9 +28,12 @@ def load_article(path: str | Path) -> Article:
         meta_path = path.with_name(path.stem + ".meta.json")
         meta_text = read_text(meta_path) if meta_path.exists() else "{}"
         meta = parse_json(meta_text, str(meta_path))
-        return article_from_html(
-            text, meta, source=str(meta_path), default_id=path.stem, meta_text=meta_text
-        )
+        try:
+            return article_from_html(
+                text, meta, source=str(meta_path), default_id=path.stem, meta_text=meta_text
+            )
+        except LimitError as error:
+            raise LimitError(str(path), error.problems) from None
     return article_from_json(text, source=str(path))
 
 
@@ -86,6 +90,7 @@ def article_from_html(
     source: str,
     default_id: str = "article",
     meta_text: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Article:
     """An article from body HTML and metadata (a dict, possibly empty)."""
     if not isinstance(meta, dict):
@@ -95,6 +100,8 @@ def article_from_html(
             source, [Problem("blocks", "unknown field in metadata (the body is the HTML)")]
         )
     try:
-        return ingest_html(html, meta, default_id=default_id)
+        return ingest_html(html, meta, default_id=default_id, limits=limits)
+    except LimitError as error:
+        raise LimitError(source, error.problems) from None
     except ValidationError as error:
         raise InputError(source, problems_from_validation(error, meta_text)) from None

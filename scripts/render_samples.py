@@ -24,7 +24,7 @@ def sample_paths() -> list[Path]:
 
 
 def main(out: Path) -> int:
-    engine = Engine()
+    engine = Engine(development=True)  # a local demo: the public development meter secret
     out.mkdir(parents=True, exist_ok=True)
     rows = []
     for path in sample_paths():

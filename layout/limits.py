@@ -1,0 +1,32 @@
+"""Input limits: what the engine accepts before it refuses with a clear error.
+
+Each limit protects the server from one kind of input (a huge body, an absurd block count,
+nesting deep enough to exhaust the parser or the stack, a render that would run too long).
+Exceeding one raises :class:`LimitError` (CLI exit 2, HTTP 413 or 422), never a hang, an
+out-of-memory or silently lost text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from layout.errors import InputError, Problem
+
+
+class LimitError(InputError):
+    """An input over one of the configured limits."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_html_bytes: int = 5 * 1024 * 1024
+    max_blocks: int = 50_000
+    max_depth: int = 200
+    time_budget_seconds: float = 10.0
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def over_limit(source: str, what: str, found: float, limit: float) -> LimitError:
+    return LimitError(source, [Problem("", f"{what} is {found:g}, over the limit of {limit:g}")])

@@ -1,0 +1,73 @@
+"""Limits: oversized or absurd input is refused with a clear error, never truncated."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from layout import Engine, Viewer
+from layout.article import article_from_data
+from layout.limits import LimitError, Limits
+from layout.sources import article_from_html
+from tests.support.corpus import ROOT
+
+
+def nested(depth: int) -> str:
+    return "<div>" * depth + "<p>deep text</p>" + "</div>" * depth + "<p>after</p>"
+
+
+def test_nesting_within_the_limit_keeps_every_text() -> None:
+    article = article_from_html(nested(150), {}, source="body.html")
+    assert [block.kind for block in article.blocks] == ["paragraph", "paragraph"]
+
+
+@pytest.mark.parametrize("depth", [201, 1000, 10_000])
+def test_nesting_over_the_limit_is_refused_not_truncated(depth: int) -> None:
+    with pytest.raises(LimitError) as raised:
+        article_from_html(nested(depth), {}, source="body.html")
+    line = raised.value.lines()[0]
+    assert line.startswith("body.html:") and "nesting depth" in line and "200" in line
+
+
+def test_the_depth_limit_is_configurable() -> None:
+    article_from_html(nested(300), {}, source="b", limits=Limits(max_depth=400))
+    with pytest.raises(LimitError):
+        article_from_html(nested(30), {}, source="b", limits=Limits(max_depth=20))
+
+
+def test_body_over_the_size_limit_is_refused() -> None:
+    with pytest.raises(LimitError) as raised:
+        article_from_html("<p>" + "x" * 2000 + "</p>", {}, source="b",
+                          limits=Limits(max_html_bytes=1000))
+    assert "body size" in str(raised.value)
+
+
+def test_block_count_over_the_limit_is_refused() -> None:
+    blocks = [{"kind": "paragraph", "html": f"p{i}"} for i in range(30)]
+    article = article_from_data({"id": "many", "headline": "h", "access": "free",
+                                 "blocks": blocks})
+    with pytest.raises(LimitError) as raised:
+        Engine(limits=Limits(max_blocks=20)).render(article, Viewer())
+    assert "block count is 30" in str(raised.value)
+
+
+def test_render_over_the_time_budget_is_an_error() -> None:
+    article = article_from_data({"id": "t", "headline": "h", "access": "free",
+                                 "blocks": [{"kind": "paragraph", "html": "x"}]})
+    with pytest.raises(LimitError) as raised:
+        Engine(limits=Limits(time_budget_seconds=0.0)).render(article, Viewer())
+    assert "render time" in str(raised.value)
+
+
+def test_cli_exits_2_with_one_line_for_deep_nesting(tmp_path: Path) -> None:
+    body = tmp_path / "deep.html"
+    body.write_text(nested(5000), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "layout", "render", str(body)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=60, check=False)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(body) in lines[0] and "nesting depth" in lines[0]
+    assert "Traceback" not in done.stderr
