@@ -10,6 +10,7 @@ cleanly falls back to raw html.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from html import escape
 from typing import Any
 
@@ -68,8 +69,8 @@ def ingest_html(
     root = lxml.html.fragment_fromstring(
         clean_body(html) or "", create_parent="div", parser=_PARSER
     )
-    depth = nesting_depth(root)
-    if depth > limits.max_depth:
+    if _deeper_than(limits.max_depth)(root):
+        depth = nesting_depth(root)
         raise over_limit(default_id, "the element nesting depth", depth, limits.max_depth)
     repair_tree(root)
     blocks = list(_Walker().blocks(root))
@@ -83,6 +84,12 @@ def ingest_html(
         data["headline"] = _first_words(blocks) or default_id
     data["blocks"] = blocks
     return article_from_data(data, sanitized=True)
+
+
+@lru_cache(maxsize=8)
+def _deeper_than(limit: int) -> etree.XPath:
+    """An XPath test, evaluated in C, for any element nested deeper than ``limit``."""
+    return etree.XPath("boolean(" + "/".join(["*"] * limit) + ")")
 
 
 def nesting_depth(root: etree._Element) -> int:

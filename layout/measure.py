@@ -72,12 +72,16 @@ def plain_text(html: str) -> str:
     """Markup -> text with line breaks at block boundaries (for counting, not display).
 
     Source whitespace (newlines included) collapses as a browser collapses it; only
-    block-level ends and <br> start a new line.
+    block-level ends and <br> start a new line, and <pre> keeps its own lines.
     """
     if "<pre" in html:
         html = _PRE.sub(lambda pre: pre.group(0).replace("\n", "<br>"), html)
-    collapsed = _SPACE.sub(" ", html)
-    return unescape(_TAG.sub("", _BREAK.sub("\n", collapsed)))
+    text = " ".join(html.split())
+    if "<" in text:
+        if "</" in text or "<br" in text:
+            text = _BREAK.sub("\n", text)
+        text = _TAG.sub("", text)
+    return unescape(text) if "&" in text else text
 
 
 def block_text(block: Block) -> str:

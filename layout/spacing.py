@@ -9,8 +9,8 @@ group, so it stays O(log n + k) for k units nearby.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from layout.gaps import Gaps
 from layout.rules import Distance
@@ -18,8 +18,9 @@ from layout.rules import Distance
 _FIELDS = ("words", "paragraphs", "blocks", "pixels", "viewports")
 
 
+@lru_cache(maxsize=512)
 def merge(a: Distance | None, b: Distance | None) -> Distance | None:
-    """The stricter of two distances, field by field."""
+    """The stricter of two distances, field by field (cached: rule sets hold few)."""
     if a is None or b is None:
         return a or b
     values = {}
@@ -33,18 +34,24 @@ def too_near(gaps: Gaps, a: int, b: int, distance: Distance) -> str | None:
     """Which part of ``distance`` the gaps a and b fall short of, or None."""
     if a == b:
         return "the same gap"
-    checks: list[tuple[float | None, Callable[[], float], str]] = [
-        (distance.words, lambda: gaps.words_between(a, b), "words"),
-        (distance.paragraphs, lambda: gaps.paragraphs_between(a, b), "paragraphs"),
-        (distance.blocks, lambda: abs(b - a), "blocks"),
-        (distance.pixels, lambda: gaps.pixels_between(a, b), "px"),
-        (distance.viewports, lambda: gaps.pixels_between(a, b) / gaps.viewport_height, "viewports"),
-    ]
-    for needed, measure, unit in checks:
-        if needed is not None:
-            actual = measure()
-            if actual < needed:
-                return f"{actual:.4g} {unit} (needs {needed:g})"
+    if distance.words is not None:
+        words = gaps.words_between(a, b)
+        if words < distance.words:
+            return f"{words} words (needs {distance.words})"
+    if distance.paragraphs is not None:
+        paragraphs = gaps.paragraphs_between(a, b)
+        if paragraphs < distance.paragraphs:
+            return f"{paragraphs} paragraphs (needs {distance.paragraphs})"
+    if distance.blocks is not None and abs(b - a) < distance.blocks:
+        return f"{abs(b - a)} blocks (needs {distance.blocks})"
+    if distance.pixels is None and distance.viewports is None:
+        return None
+    pixels = gaps.pixels_between(a, b)
+    if distance.pixels is not None and pixels < distance.pixels:
+        return f"{pixels:.0f} px (needs {distance.pixels})"
+    viewports = pixels / gaps.viewport_height
+    if distance.viewports is not None and viewports < distance.viewports:
+        return f"{viewports:.2f} viewports (needs {distance.viewports:g})"
     return None
 
 

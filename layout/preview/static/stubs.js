@@ -3,8 +3,7 @@
 (function () {
   "use strict";
   var node = document.getElementById("layout-ad-config");
-  if (!node) { return; }
-  var config = JSON.parse(node.textContent);
+  var config = node ? JSON.parse(node.textContent) : { slots: [] };
 
   function sizesFor(slot, width) {
     for (var i = 0; i < slot.sizeMapping.length; i++) {
