@@ -36,14 +36,22 @@ def _localize_image(match: re.Match[str]) -> str:
     if not _EXTERNAL.match(attrs.get("src", "")):
         return tag
     tag = re.sub(r'\ssrcset="[^"]*"', "", tag)
-    local = escape(placeholder_url(attrs.get("width"), attrs.get("height")))
-    return re.sub(r'\ssrc="[^"]*"', f' src="{local}"', tag, count=1)
+    width, height = attrs.get("width"), attrs.get("height")
+    local = escape(placeholder_url(width, height))
+    tag = re.sub(r'\ssrc="[^"]*"', f' src="{local}"', tag, count=1)
+    if not (width and height):
+        # Without dimensions the browser cannot reserve the space before the placeholder
+        # loads; give it the 16:9 the engine estimated with, so nothing shifts.
+        tag = re.sub(r'\s(?:width|height)="[^"]*"', "", tag)
+        tag = tag[:4] + ' width="16" height="9"' + tag[4:]
+    return tag
 
 
 def offline_page(html: str) -> str:
     """The rendered page with no external request left and the preview assets added."""
     html = _IMG.sub(_localize_image, html)
     html = _LIBRARY.sub("", html)
+    html = html.replace("</head>", '<link rel="icon" href="data:,">\n</head>', 1)
     return html.replace("</body>", PREVIEW_ASSETS + "</body>", 1)
 
 
