@@ -23,7 +23,6 @@ from typing import Any, Literal
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from layout.access_log import AccessLog
@@ -221,7 +220,7 @@ def _add_routes(
         if isinstance(engine, Response):
             return engine
         request.state.ruleset = spec.ruleset or ("inline" if spec.rules else "default")
-        return await run_in_threadpool(_render, request, spec, engine)
+        return _render(request, spec, engine)
 
     @app.post(
         "/v1/rules/validate",
@@ -322,7 +321,7 @@ def _article(spec: RenderRequest) -> Article:
         key = "json:" + _digest(data)
         return ARTICLES.get_or_make(key, lambda: article_from_data_checked(data, source="request"))
     html, meta = spec.article_html or "", spec.meta or {}
-    key = "html:" + _digest({"html": html, "meta": meta})
+    key = "html:" + hashlib.sha256(html.encode("utf-8")).hexdigest() + ":" + _digest(meta)
     return ARTICLES.get_or_make(key, lambda: article_from_html(html, meta, source="request"))
 
 

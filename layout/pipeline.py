@@ -7,6 +7,7 @@ rendered before in the same process.
 from __future__ import annotations
 
 import os
+import weakref
 from datetime import UTC, datetime
 
 from layout.access import AccessDecision, decide_access
@@ -14,7 +15,7 @@ from layout.article import Article
 from layout.errors import ConfigError, Problem
 from layout.gaps import Gaps
 from layout.limits import DEFAULT_LIMITS, Limits, over_limit
-from layout.measure import header_height, measure
+from layout.measure import BlockSize, DeviceProfile, header_height, measure
 from layout.meter import MeterState, decode_meter, period_key
 from layout.place import place
 from layout.plan import LayoutPlan, PlacedUnit, Wall
@@ -87,6 +88,25 @@ def meter_notice(access: AccessDecision, rules: RuleSet) -> PlacedUnit | None:
     )
 
 
+_MEASURED: dict[tuple[int, DeviceProfile], list[BlockSize]] = {}
+
+
+def measured(article: Article, profile: DeviceProfile) -> list[BlockSize]:
+    """Block sizes for an article and a device profile, computed once per live article.
+
+    Measuring is pure and articles are immutable; an article kept for many renders (the
+    API's article cache) is measured once per device. Entries leave with the article.
+    """
+    key = (id(article), profile)
+    sizes = _MEASURED.get(key)
+    if sizes is None:
+        sizes = measure(article, profile)
+        if key not in _MEASURED:
+            _MEASURED[key] = sizes
+            weakref.finalize(article, _MEASURED.pop, key, None)
+    return sizes
+
+
 def build_plan(
     article: Article,
     viewer: Viewer,
@@ -99,7 +119,7 @@ def build_plan(
     if len(article.blocks) > limits.max_blocks:
         raise over_limit(article.id, "the block count", len(article.blocks), limits.max_blocks)
     profile = rules.device(viewer.device)
-    sizes = measure(article, profile)
+    sizes = measured(article, profile)
     access = decide_access(
         article, viewer, rules.paywall, sizes, reader_meter(viewer, rules, secret, now)
     )

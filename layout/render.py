@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from layout.embeds import player_url
 from layout.plan import BlockItem, LayoutPlan, PlacedUnit, PlanItem, Wall
@@ -121,6 +122,8 @@ class Renderer:
     def __init__(self, theme_dir: Path | None = None, *, auto_reload: bool = False) -> None:
         dirs = [theme_dir] if theme_dir is not None else []
         self.env = make_environment([*dirs, default_theme_dir()], auto_reload=auto_reload)
+        # The stylesheet is static: rendered once per theme, not once per page.
+        self.env.globals["page_css"] = Markup(self.env.get_template("page.css.j2").render())
         self._page = self.env.get_template("page.html.j2")
         self._fragment = self.env.get_template("article.html.j2")
 
