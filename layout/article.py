@@ -9,7 +9,7 @@ the second pass on the hot path.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from markupsafe import Markup
 from pydantic import (
@@ -217,6 +217,23 @@ Block = Annotated[
     | SlotMarker,
     Field(discriminator="kind"),
 ]
+
+BlockKind = Literal[
+    "paragraph",
+    "heading",
+    "image",
+    "quote",
+    "list",
+    "table",
+    "embed",
+    "video",
+    "related",
+    "html",
+    "divider",
+    "note",
+    "slot",
+]
+BLOCK_KINDS: tuple[str, ...] = get_args(BlockKind)
 
 TEXT_KINDS = frozenset({"paragraph", "heading", "quote", "note", "list", "table", "embed", "html"})
 

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from layout.article import BLOCK_KINDS
 from layout.errors import Problem
 
 
@@ -91,26 +92,9 @@ def _without_union_tags(location: Sequence[str | int]) -> list[str | int]:
     return kept
 
 
-_UNION_TAGS = frozenset(
-    [
-        "paragraph",
-        "heading",
-        "image",
-        "quote",
-        "list",
-        "table",
-        "embed",
-        "video",
-        "related",
-        "html",
-        "divider",
-        "note",
-        "slot",
-        "function-after",
-        "function-before",
-        "function-plain",
-    ]
-)
+# The tags pydantic adds to a path inside a discriminated union (the block kinds), and
+# the names of validator steps.
+_UNION_TAGS = frozenset(BLOCK_KINDS) | {"function-after", "function-before", "function-plain"}
 
 
 def _is_union_tag(step: str | int) -> bool:

@@ -13,27 +13,14 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from layout.article import BlockKind
 from layout.errors import ConfigError, Problem
 from layout.locate import node_at, problems_from_validation
 from layout.measure import DEFAULT_DEVICES, DeviceProfile
 from layout.viewer import Device
 
 UnitKind = Literal["ad", "promo", "video", "related"]
-BlockKindName = Literal[
-    "paragraph",
-    "heading",
-    "image",
-    "quote",
-    "list",
-    "table",
-    "embed",
-    "video",
-    "related",
-    "html",
-    "divider",
-    "note",
-    "slot",
-]
+BlockKindName = BlockKind
 Size = tuple[Annotated[int, Field(gt=0, le=2000)], Annotated[int, Field(gt=0, le=2000)]]
 DEFAULT_RULES_PATH = Path(__file__).resolve().parent / "defaults" / "news-default.yaml"
 

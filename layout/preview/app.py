@@ -17,9 +17,10 @@ from fastapi.staticfiles import StaticFiles
 
 from layout.discover import find_articles
 from layout.engine import Engine
-from layout.errors import LayoutError
+from layout.errors import ConfigError, LayoutError, Problem
 from layout.meter import MeterState, encode_meter, period_key
 from layout.pipeline import DEVELOPMENT_SECRET, utc_now
+from layout.plan import LayoutPlan
 from layout.preview.events import Broadcaster, watch
 from layout.preview.offline import offline_page, placeholder_svg
 from layout.rules import RuleSet, load_rules
@@ -129,6 +130,14 @@ def create_preview_app(
             return page("missing.html.j2", 404, key=key)
         return page("shell.html.j2", key=key, path=str(state.articles[key]))
 
+    def plan_for(key: str, device: Device, audience: Audience, meter: str) -> LayoutPlan:
+        """The plan of one article for one viewer; KeyError for an unknown article,
+        LayoutError for a broken article or rule file."""
+        path = state.articles[key]
+        if state.engine is None:
+            raise ConfigError("rules", [Problem("", state.error or "no engine")])
+        return state.engine.plan(load_article(path), viewer_for(device, audience, meter))
+
     @app.get("/render/{key}", response_class=HTMLResponse)
     def render(
         key: str,
@@ -136,19 +145,15 @@ def create_preview_app(
         audience: Audience = "anonymous",
         meter: str = Query("fresh", pattern="^(fresh|exhausted)$"),
     ) -> HTMLResponse:
-        if key not in state.articles:
-            return page("missing.html.j2", 404, key=key)
-        if state.engine is None:
-            return page("error.html.j2", 422)
         try:
-            article = load_article(state.articles[key])
-            viewer = viewer_for(device, audience, meter)
-            plan = state.engine.plan(article, viewer)
-            extra = {**state.engine.theme_context(plan), "annotate": True}
-            html = state.engine.renderer.page(plan, extra)
+            plan = plan_for(key, device, audience, meter)
+        except KeyError:
+            return page("missing.html.j2", 404, key=key)
         except LayoutError as error:
-            state_error = "\n".join(error.lines())
-            return page("error.html.j2", 422, message=state_error)
+            return page("error.html.j2", 422, message="\n".join(error.lines()))
+        engine = state.engine
+        assert engine is not None
+        html = engine.renderer.page(plan, {**engine.theme_context(plan), "annotate": True})
         return HTMLResponse(
             offline_page(html),
             headers={"Content-Security-Policy": CSP, "Cache-Control": "no-store"},
@@ -161,16 +166,13 @@ def create_preview_app(
         audience: Audience = "anonymous",
         meter: str = Query("fresh", pattern="^(fresh|exhausted)$"),
     ) -> JSONResponse:
-        if key not in state.articles:
-            return JSONResponse({"error": f"no article {key}"}, status_code=404)
-        if state.engine is None:
-            return JSONResponse({"error": state.error}, status_code=422)
         try:
-            article = load_article(state.articles[key])
-            result = state.engine.render(article, viewer_for(device, audience, meter), "json")
+            plan = plan_for(key, device, audience, meter)
+        except KeyError:
+            return JSONResponse({"error": f"no article {key}"}, status_code=404)
         except LayoutError as error:
             return JSONResponse({"error": "\n".join(error.lines())}, status_code=422)
-        return JSONResponse(result.plan, headers={"Cache-Control": "no-store"})
+        return JSONResponse(plan.to_json(), headers={"Cache-Control": "no-store"})
 
     @app.get("/stub-image")
     async def stub_image(
