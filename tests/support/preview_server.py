@@ -25,7 +25,7 @@ import httpx
 import pytest
 
 from tests.support.corpus import ROOT, SAMPLES
-from tests.support.server import free_port, server_env
+from tests.support.server import free_port, server_env, stop, wait_until_answers
 
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
@@ -100,41 +100,6 @@ class PreviewServer:
         return status
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=STOP_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=STOP_TIMEOUT)
-
-
-def _wait_ready(server: PreviewServer, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    last_error = "no answer yet"
-    while time.monotonic() < deadline:
-        code = server.process.poll()
-        if code is not None:
-            raise RuntimeError(
-                f"layout preview exited with {code} before answering:\n{server.log()[-3000:]}"
-            )
-        try:
-            response = httpx.get(server.url + "/status", timeout=1.0)
-        except httpx.TransportError as error:
-            last_error = repr(error)
-        else:
-            if response.status_code == 200:
-                return
-            last_error = f"/status answered {response.status_code}"
-        time.sleep(0.1)
-    raise RuntimeError(
-        f"layout preview did not answer /status within {timeout} s ({last_error}):\n"
-        f"{server.log()[-3000:]}"
-    )
-
-
 @contextmanager
 def running_preview(
     paths: Sequence[Path],
@@ -171,10 +136,12 @@ def running_preview(
             )
         server = PreviewServer(f"http://127.0.0.1:{port}", process, log_path)
         try:
-            _wait_ready(server, timeout)
+            wait_until_answers(
+                process, server.url + "/status", timeout, server.log, "layout preview"
+            )
             yield server
         finally:
-            _stop(process)
+            stop(process)
 
 
 def copy_samples(destination: Path) -> dict[str, Path]:

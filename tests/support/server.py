@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,7 +85,8 @@ def server_env(extra: Mapping[str, str | None] | None = None) -> dict[str, str]:
     return env
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Terminate, then kill if it does not stop in time."""
     if process.poll() is not None:
         return
     process.terminate()
@@ -130,31 +131,36 @@ def running_server(
             )
         server = RunningServer(f"http://127.0.0.1:{port}", process, stderr_path)
         try:
-            _wait_healthy(server, timeout)
+            wait_until_answers(process, server.url + "/healthz", timeout, server.stderr)
             yield server
         finally:
-            _stop(process)
+            stop(process)
 
 
-def _wait_healthy(server: RunningServer, timeout: float) -> None:
+def wait_until_answers(
+    process: subprocess.Popen[bytes],
+    url: str,
+    timeout: float,
+    log: Callable[[], str],
+    name: str = "the server",
+) -> None:
+    """Poll ``url`` until it answers 200; fail with the process's log if it exits or the
+    time runs out."""
     deadline = time.monotonic() + timeout
     last_error = "no answer yet"
     while time.monotonic() < deadline:
-        code = server.process.poll()
+        code = process.poll()
         if code is not None:
-            raise RuntimeError(
-                f"the server exited with {code} before answering:\n{server.stderr()[-3000:]}"
-            )
+            raise RuntimeError(f"{name} exited with {code} before answering:\n{log()[-3000:]}")
         try:
-            response = httpx.get(server.url + "/healthz", timeout=1.0)
+            response = httpx.get(url, timeout=1.0)
         except httpx.TransportError as error:
             last_error = repr(error)
         else:
             if response.status_code == 200:
                 return
-            last_error = f"/healthz answered {response.status_code}"
+            last_error = f"{url} answered {response.status_code}"
         time.sleep(0.1)
     raise RuntimeError(
-        f"the server did not answer /healthz within {timeout} s ({last_error}):\n"
-        f"{server.stderr()[-3000:]}"
+        f"{name} did not answer {url} within {timeout} s ({last_error}):\n{log()[-3000:]}"
     )
