@@ -34,6 +34,7 @@ from layout.locate import problems_from_validation
 from layout.problems import PROBLEM_TYPE, Problem, layout_error_response, problem_response
 from layout.rules import RuleSet, parse_rules
 from layout.rulesets import RuleSetRegistry
+from layout.sanitize import scrub
 from layout.sources import article_from_data_checked, article_from_html
 from layout.viewer import Viewer
 
@@ -275,7 +276,7 @@ async def _parse_json_request(request: Request, limit: int) -> Any:
     except BodyTooLarge:
         return problem_response(413, f"the body is over the limit of {limit} bytes")
     try:
-        return _json_body(raw)
+        return scrub(_json_body(raw))
     except (UnicodeDecodeError, ValueError) as error:
         return problem_response(400, f"the body is not valid JSON ({error})")
 

@@ -18,10 +18,11 @@ from pydantic import (
     Field,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from layout.repair import repair_html
-from layout.sanitize import clean_flow, clean_inline, is_safe_url
+from layout.sanitize import clean_flow, clean_inline, is_safe_url, scrub
 
 
 def _already_sanitized(info: ValidationInfo) -> bool:
@@ -264,6 +265,13 @@ class Article(_Model):
     @classmethod
     def _safe_url(cls, value: str | None) -> str | None:
         return _check_url(value)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _scrub_text(cls, data: Any, info: ValidationInfo) -> Any:
+        """No control character or lone surrogate reaches any field (they are invalid in
+        HTML); ingest's output is already clean."""
+        return data if _already_sanitized(info) else scrub(data)
 
 
 def article_from_data(data: Any, *, sanitized: bool = False) -> Article:

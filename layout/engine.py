@@ -15,9 +15,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
+import jinja2
+
 from layout.access import CACHE_HEADERS
 from layout.adconfig import gpt_config
 from layout.article import Article
+from layout.errors import ConfigError, Problem
 from layout.limits import DEFAULT_LIMITS, Limits, over_limit
 from layout.meter import encode_meter
 from layout.pipeline import build_plan, is_development, resolve_meter_secret, utc_now
@@ -70,9 +73,35 @@ class Engine:
     ) -> None:
         self.rules = rules if rules is not None else load_rules()
         self.renderer = Renderer(Path(templates) if templates is not None else None)
+        self._check_unit_templates()
         self.limits = limits
         self.development = is_development(development)
         self.meter_secret = resolve_meter_secret(self.rules, meter_secret, self.development)
+
+    def _check_unit_templates(self) -> None:
+        """A unit naming a template the theme does not have is a configuration error."""
+        problems = []
+        for index, unit in enumerate(self.rules.units):
+            if unit.template is None:
+                continue
+            try:
+                self.renderer.env.get_template(unit.template)
+            except jinja2.TemplateNotFound:
+                problems.append(
+                    Problem(
+                        f"units[{index}].template",
+                        f"expected a template of the theme; found {unit.template!r}",
+                    )
+                )
+            except jinja2.TemplateError as error:
+                problems.append(
+                    Problem(
+                        f"units[{index}].template",
+                        f"the template {unit.template!r} is broken: {error}",
+                    )
+                )
+        if problems:
+            raise ConfigError(f"rules {self.rules.name}", problems)
 
     def plan(self, article: Article, viewer: Viewer, *, now: datetime | None = None) -> LayoutPlan:
         """The layout plan for one reader, without rendering HTML."""
@@ -104,7 +133,13 @@ class Engine:
         else:
             extra = self.theme_context(plan)
             render = self.renderer.page if format == "html" else self.renderer.fragment
-            html = render(plan, extra)
+            try:
+                html = render(plan, extra)
+            except (jinja2.TemplateError, RecursionError) as error:
+                problem = Problem(
+                    "", f"the theme failed to render: {type(error).__name__}: {error}"
+                )
+                raise ConfigError("theme", [problem]) from None
         elapsed = time.perf_counter() - started
         if elapsed > self.limits.time_budget_seconds:
             raise over_limit(

@@ -21,7 +21,7 @@ from layout.article import Article, article_from_data
 from layout.embeds import embed_from_blockquote, video_from_iframe
 from layout.limits import DEFAULT_LIMITS, Limits, over_limit
 from layout.repair import repair_tree
-from layout.sanitize import PHRASING, clean_body, clean_inline
+from layout.sanitize import PHRASING, clean_body, clean_inline, scrub, strip_controls
 
 _WRAPPERS = frozenset(
     [
@@ -63,6 +63,8 @@ def ingest_html(
     html: str, meta: dict[str, Any], *, default_id: str, limits: Limits = DEFAULT_LIMITS
 ) -> Article:
     """Turn a body fragment plus metadata into an :class:`Article`."""
+    html = strip_controls(html)
+    meta = scrub(meta)
     size = len(html.encode("utf-8"))
     if size > limits.max_html_bytes:
         raise over_limit(default_id, "the body size in bytes", size, limits.max_html_bytes)

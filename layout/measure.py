@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import unescape
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -30,12 +31,14 @@ class DeviceProfile(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    viewport: tuple[int, int] = Field(description="width and height of the viewport")
-    column_width: int = Field(gt=0, description="width of the article text column")
-    font_size: float = Field(18, gt=0)
-    line_height: float = Field(1.6, gt=0, description="as a multiple of the font size")
-    min_width: int | None = None
-    max_width: int | None = None
+    viewport: tuple[
+        Annotated[int, Field(ge=200, le=10_000)], Annotated[int, Field(ge=200, le=10_000)]
+    ] = Field(description="width and height of the viewport")
+    column_width: int = Field(gt=0, le=10_000, description="width of the article text column")
+    font_size: float = Field(18, ge=6, le=96)
+    line_height: float = Field(1.6, ge=0.8, le=4, description="as a multiple of the font size")
+    min_width: int | None = Field(None, ge=0, le=10_000)
+    max_width: int | None = Field(None, ge=0, le=10_000)
 
 
 DEFAULT_DEVICES: dict[Device, DeviceProfile] = {

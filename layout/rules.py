@@ -11,12 +11,20 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from layout.article import BlockKind
 from layout.errors import ConfigError, Problem
 from layout.locate import node_at, problems_from_validation
 from layout.measure import DEFAULT_DEVICES, DeviceProfile
+from layout.sanitize import is_safe_url
 from layout.viewer import Device
 
 UnitKind = Literal["ad", "promo", "video", "related"]
@@ -102,6 +110,13 @@ class VideoItem(_Rule):
 class Link(_Rule):
     url: str
     title: str
+
+    @field_validator("url")
+    @classmethod
+    def _safe(cls, value: str) -> str:
+        if not is_safe_url(value):
+            raise ValueError("an http(s), mailto or relative URL")
+        return value
 
 
 class Unit(_Rule):

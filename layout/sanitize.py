@@ -15,7 +15,7 @@ URLs pass only as an image source.
 from __future__ import annotations
 
 import re
-from typing import Final
+from typing import Any, Final
 
 import nh3
 
@@ -201,21 +201,41 @@ _BODY = _cleaner(
 _FORBIDDEN_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+
+
 def strip_controls(text: str) -> str:
-    """Remove control characters: invisible, invalid in HTML and refused by lxml."""
-    return _FORBIDDEN_CHARACTERS.sub("", text)
+    """Remove control characters: invisible, invalid in HTML and refused by lxml.
+    A lone surrogate (from a JSON escape) cannot be encoded at all: it becomes U+FFFD."""
+    text = _FORBIDDEN_CHARACTERS.sub("", text)
+    return _SURROGATES.sub("\ufffd", text) if _SURROGATES.search(text) else text
+
+
+def scrub(value: Any) -> Any:
+    """``strip_controls`` applied to every string inside decoded JSON."""
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, dict):
+        return {scrub(key): scrub(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [scrub(item) for item in value]
+    return value
+
+
+# Controls are stripped before cleaning and again after: a character reference such as
+# "&#6;" only becomes a control character when the sanitizer decodes it.
 
 
 def clean_inline(html: str) -> str:
     """Sanitize phrasing markup for a text block (paragraph, heading, caption, item)."""
-    return _INLINE.clean(strip_controls(html))
+    return strip_controls(_INLINE.clean(strip_controls(html)))
 
 
 def clean_flow(html: str) -> str:
     """Sanitize block markup for raw-html, table and embed blocks."""
-    return _FLOW.clean(strip_controls(html))
+    return strip_controls(_FLOW.clean(strip_controls(html)))
 
 
 def clean_body(html: str) -> str:
     """Sanitize a whole body fragment before ingest classifies it."""
-    return _BODY.clean(strip_controls(html))
+    return strip_controls(_BODY.clean(strip_controls(html)))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import re
 
-import jinja2
 import pytest
 
 from layout import Engine, Viewer, load_article
 from layout.article import article_from_data
+from layout.errors import ConfigError
 from tests.support.corpus import SAMPLES
 
 SAMPLE = SAMPLES / "articles" / "news-harbour-strike.json"
@@ -133,7 +133,7 @@ def test_undefined_name_in_a_theme_template_raises(tmp_path):
         "<p>{{ no_such_name }}</p>\n", encoding="utf-8"
     )
     engine = Engine(templates=tmp_path)
-    with pytest.raises(jinja2.UndefinedError):
+    with pytest.raises(ConfigError, match="UndefinedError: 'no_such_name' is undefined"):
         engine.render(article({"kind": "paragraph", "html": "x"}))
 
 
@@ -142,7 +142,7 @@ def test_undefined_attribute_in_a_theme_template_raises(tmp_path):
     (tmp_path / "blocks" / "paragraph.html.j2").write_text(
         "<p>{{ block.no_such_field }}</p>\n", encoding="utf-8"
     )
-    with pytest.raises(jinja2.UndefinedError):
+    with pytest.raises(ConfigError, match=r"UndefinedError: .*no_such_field"):
         Engine(templates=tmp_path).render(article({"kind": "paragraph", "html": "x"}))
 
 
