@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 from typing import Final
+from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
@@ -166,6 +167,24 @@ def fix_empty_links(root: Element) -> None:
                     del link.attrib[name]
 
 
+def name_image_links(root: Element) -> None:
+    """A link whose only content is decorative images (alt="") has no accessible name:
+    name it by where it goes, so a screen reader can announce it."""
+    for link in root.iter("a"):
+        href = link.get("href")
+        if (
+            not href
+            or link.get("aria-label")
+            or "".join(str(part) for part in link.itertext()).strip()
+        ):
+            continue
+        images = list(link.iter("img"))
+        if images and all(not (img.get("alt") or "").strip() for img in images):
+            target = urlsplit(href)
+            place = (target.netloc + target.path).strip("/") or href
+            link.set("aria-label", f"Link to {place}"[:200])
+
+
 PASSES: Final[tuple[Callable[[Element], None], ...]] = (
     fix_lists,
     fix_list_items,
@@ -174,6 +193,7 @@ PASSES: Final[tuple[Callable[[Element], None], ...]] = (
     fix_images,
     fix_row_spans,
     fix_empty_links,
+    name_image_links,
 )
 
 

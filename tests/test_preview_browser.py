@@ -46,10 +46,9 @@ SETTLE_MS = 500
 FILL_TIMEOUT_MS = 3000
 LOAD_TIMEOUT_MS = 15000
 
-# Source content that is inaccessible before the engine sees it: links whose only content is
-# an image with an empty alt (Wikipedia's thumbnails, Blogger's image anchors). The engine
-# cannot invent a name for them; any other serious or critical violation on these pages fails.
-SOURCE_CONTENT_VIOLATIONS = {"blogger": {"link-name"}, "wikipedia-2": {"link-name"}}
+# Links whose only content is an alt="" image (Wikipedia thumbnails, Blogger image anchors)
+# get a name from the repair pass; no axe violation is allowed anywhere.
+SOURCE_CONTENT_VIOLATIONS: dict[str, set[str]] = {}
 
 
 def _sample_keys() -> list[str]:
@@ -364,16 +363,12 @@ def test_axe_finds_no_serious_violations(measure: Any, key: str, device: str) ->
     assert not serious, serious
 
 
-@pytest.mark.parametrize("key", sorted(SOURCE_CONTENT_VIOLATIONS))
-def test_allowed_axe_violations_are_source_image_links(measure: Any, key: str) -> None:
-    """The allowance above covers only links whose sole content is an alt="" image."""
-    for device in DEVICES:
-        for violation in measure(key, device).violations:
-            if violation["id"] not in SOURCE_CONTENT_VIOLATIONS[key]:
-                continue
-            for node in violation["nodes"]:
-                html = node["html"]
-                assert html.startswith("<a ") and "<img" in html and 'alt=""' in html, html
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("key", ["blogger", "wikipedia-2"])
+def test_image_only_links_in_source_content_get_a_name(measure: Any, key: str,
+                                                       device: str) -> None:
+    """Their source has links wrapping only alt="" images; axe finds none nameless."""
+    assert [v for v in measure(key, device).violations if v["id"] == "link-name"] == []
 
 
 @pytest.mark.parametrize(("key", "device"), PAGES)
