@@ -1,6 +1,6 @@
 """The paywall policy: ONE pure decision of what this reader may see of this article.
 
-``decide_access(article, viewer, rules, meter, now)`` returns everything every surface
+``decide_access(article, viewer, paywall, sizes, meter)`` returns everything every surface
 needs (visible blocks, the cut, the wall variant, the meter update, the cache class); the
 page, the fragment, the plan JSON, the JSON-LD and the meta tags are all built from it,
 never from the raw article, so gated text cannot reach a reader who is not entitled to it.
@@ -157,9 +157,13 @@ def preview_cut(sizes: Sequence[BlockSize], preview: Preview) -> int:
             if running >= goal:
                 cut = index + 1
                 break
+    # A gated article always keeps something back: a teaser as long as the whole story
+    # would give the story away.
+    cut = min(cut, total - 1) if total else 0
     while cut > 0 and sizes[cut - 1].kind == "heading":
         cut -= 1
     if not any(size.is_body_text for size in sizes[:cut]):
         first = next((i for i, size in enumerate(sizes) if size.is_body_text), None)
-        cut = total if first is None else first + 1
+        # With no body text at all, the teaser is the header alone.
+        cut = first + 1 if first is not None and first + 1 < total else 0
     return cut

@@ -5,7 +5,9 @@
     GET  /v1/rulesets        the named rule sets and their status
     GET  /healthz
 
-Errors are RFC 9457 problem+json; bad input is a 4xx, never a 500. The meter travels in an
+Errors are RFC 9457 problem+json; bad input is a 4xx, never a 500. A render runs on the
+worker's event loop (CPU-bound work, one worker process per core), bounded by the render
+time budget. The meter travels in an
 HttpOnly cookie; responses carry the cache class's Cache-Control and Vary, and an ETag.
 """
 
@@ -30,6 +32,7 @@ from layout.article import Article
 from layout.cache import LruCache
 from layout.engine import Engine
 from layout.errors import LayoutError
+from layout.limits import LimitError
 from layout.locate import problems_from_validation
 from layout.problems import PROBLEM_TYPE, Problem, layout_error_response, problem_response
 from layout.rules import RuleSet, parse_rules
@@ -277,6 +280,8 @@ async def _parse_json_request(request: Request, limit: int) -> Any:
         return problem_response(413, f"the body is over the limit of {limit} bytes")
     try:
         return scrub(_json_body(raw))
+    except RecursionError:
+        return problem_response(400, "the body is nested too deeply")
     except (UnicodeDecodeError, ValueError) as error:
         return problem_response(400, f"the body is not valid JSON ({error})")
 
@@ -349,8 +354,10 @@ def _render(request: Request, spec: RenderRequest, engine: Engine) -> Response:
     output = spec.format or ("json" if _wants_json(request) else "html")
     try:
         result = engine.render(article, viewer, format=output)
-    except LayoutError as error:
+    except LimitError as error:
         return layout_error_response(error, "article", "over-limit")
+    except LayoutError as error:
+        return layout_error_response(error, "", "invalid-rules")
     request.state.cache_class = result.cache_class
     if output == "json":
         body = json.dumps(result.plan, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

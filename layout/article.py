@@ -236,8 +236,6 @@ BlockKind = Literal[
 ]
 BLOCK_KINDS: tuple[str, ...] = get_args(BlockKind)
 
-TEXT_KINDS = frozenset({"paragraph", "heading", "quote", "note", "list", "table", "embed", "html"})
-
 
 class Article(_Model):
     """An article: metadata plus body blocks in reading order."""

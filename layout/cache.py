@@ -17,19 +17,15 @@ class LruCache(Generic[V]):
         self.size = size
         self._values: OrderedDict[str, V] = OrderedDict()
         self._lock = threading.Lock()
-        self.hits = 0
-        self.misses = 0
 
     def get_or_make(self, key: str, make: Callable[[], V]) -> V:
         """The cached value for ``key``, or ``make()``'s (errors are not cached)."""
         with self._lock:
             if key in self._values:
                 self._values.move_to_end(key)
-                self.hits += 1
                 return self._values[key]
         value = make()
         with self._lock:
-            self.misses += 1
             self._values[key] = value
             while len(self._values) > self.size:
                 self._values.popitem(last=False)

@@ -124,14 +124,17 @@ class Engine:
         format: OutputFormat = "html",
         *,
         now: datetime | None = None,
+        annotate: bool = False,
     ) -> RenderResult:
-        """Render ``article`` for ``viewer`` as a page, a fragment or the plan JSON."""
+        """Render ``article`` for ``viewer`` as a page, a fragment or the plan JSON.
+
+        ``annotate`` adds invisible gap anchors for the preview's explain overlay."""
         started = time.perf_counter()
         plan = self.plan(article, viewer or Viewer(), now=now)
         if format == "json":
             html = ""
         else:
-            extra = self.theme_context(plan)
+            extra = {**self.theme_context(plan), "annotate": annotate}
             render = self.renderer.page if format == "html" else self.renderer.fragment
             try:
                 html = render(plan, extra)

@@ -139,10 +139,8 @@ def impact_text(report: dict[str, Any]) -> str:
             f"  {side:<6} {d['mean']:.3f} / {d['p50']:.3f} / {d['p90']:.3f} / {d['max']:.3f}"
             for side, d in dens.items()
         ),
-        "units gained: "
-        + (", ".join(f"{k} +{v}" for k, v in report["units_gained"].items()) or "none"),
-        "units lost:   "
-        + (", ".join(f"{k} -{v}" for k, v in report["units_lost"].items()) or "none"),
+        "units gained: " + _counts(report["units_gained"], "+"),
+        "units lost:   " + _counts(report["units_lost"], "-"),
         "biggest changes:",
         *(f"  {c['ad_delta']:+d} ads  {c['path']}" for c in report["biggest_changes"]),
     ]

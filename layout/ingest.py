@@ -65,6 +65,10 @@ def ingest_html(
     """Turn a body fragment plus metadata into an :class:`Article`."""
     html = strip_controls(html)
     meta = scrub(meta)
+    hero = meta.get("hero")
+    if isinstance(hero, dict) and isinstance(hero.get("caption"), str):
+        # Metadata is not ingest's output: its one markup field is cleaned here.
+        meta = {**meta, "hero": {**hero, "caption": clean_inline(hero["caption"])}}
     size = len(html.encode("utf-8"))
     if size > limits.max_html_bytes:
         raise over_limit(default_id, "the body size in bytes", size, limits.max_html_bytes)
@@ -228,8 +232,7 @@ class _Walker:
         if is_phrasing_only(element) and element.tag not in PHRASING:
             yield from self._paragraph(element)
             return
-        yield from self.blocks(element)
-        yield from self._flush()
+        yield from self._wrapper_children(element)
 
     def _paragraph(self, element: etree._Element) -> Iterator[BlockData]:
         if not is_phrasing_only(element):

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 from layout.errors import InputError, Problem
 
+# Ingest walks nested wrappers recursively; deeper than this would exhaust the stack.
+MAX_SUPPORTED_DEPTH = 250
+
 
 class LimitError(InputError):
     """An input over one of the configured limits."""
@@ -23,6 +26,10 @@ class Limits:
     max_blocks: int = 50_000
     max_depth: int = 200
     time_budget_seconds: float = 10.0
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.max_depth <= MAX_SUPPORTED_DEPTH:
+            raise ValueError(f"max_depth must be between 1 and {MAX_SUPPORTED_DEPTH}")
 
 
 DEFAULT_LIMITS = Limits()

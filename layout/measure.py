@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from html import unescape
 from typing import Annotated
@@ -21,7 +20,6 @@ from layout.article import Article, Block
 from layout.viewer import Device
 
 _TAG = re.compile(r"<[^>]*>")
-_SPACE = re.compile(r"\s+")
 _PRE = re.compile(r"<pre\b.*?</pre>", re.IGNORECASE | re.DOTALL)
 _BREAK = re.compile(r"<br\s*/?>|</(?:p|li|tr|dd|dt|h\d|div)>", re.IGNORECASE)
 
@@ -185,10 +183,6 @@ def measure_block(block: Block, profile: DeviceProfile) -> BlockSize:
     text = block_text(block)
     words = len(text.split()) if block.kind not in ("image", "video", "related", "embed") else 0
     return BlockSize(block.kind, words, len(text), block_height(block, text, profile))
-
-
-def total_words(sizes: Sequence[BlockSize]) -> int:
-    return sum(size.words for size in sizes)
 
 
 def header_height(article: Article, profile: DeviceProfile) -> float:

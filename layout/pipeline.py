@@ -88,10 +88,10 @@ def meter_notice(access: AccessDecision, rules: RuleSet) -> PlacedUnit | None:
     )
 
 
-_MEASURED: dict[tuple[int, DeviceProfile], list[BlockSize]] = {}
+_MEASURED: dict[tuple[int, DeviceProfile], tuple[BlockSize, ...]] = {}
 
 
-def measured(article: Article, profile: DeviceProfile) -> list[BlockSize]:
+def measured(article: Article, profile: DeviceProfile) -> tuple[BlockSize, ...]:
     """Block sizes for an article and a device profile, computed once per live article.
 
     Measuring is pure and articles are immutable; an article kept for many renders (the
@@ -100,7 +100,7 @@ def measured(article: Article, profile: DeviceProfile) -> list[BlockSize]:
     key = (id(article), profile)
     sizes = _MEASURED.get(key)
     if sizes is None:
-        sizes = measure(article, profile)
+        sizes = tuple(measure(article, profile))
         if key not in _MEASURED:
             _MEASURED[key] = sizes
             weakref.finalize(article, _MEASURED.pop, key, None)

@@ -73,7 +73,7 @@ def place(
 
 
 def _eligible(ctx: _Context, unit: Unit) -> bool:
-    reason = skip_reason(unit, ctx.article, ctx.viewer, ctx.rules)
+    reason = skip_reason(unit, ctx.article, ctx.viewer, ctx.rules, ctx.state.last_gap)
     if reason is None:
         reason = too_short(unit, ctx.gaps.words[-1], ctx.gaps.paragraphs[-1])
     if reason is None and unit.kind == "ad" and _height(ctx, unit) <= 24.0:
@@ -99,7 +99,7 @@ def _put(ctx: _Context, unit: Unit, gap: int, code: str, message: str) -> None:
         gap=gap,
         position=unit.position,
         reserved_height=height,
-        data=unit_data(unit, copy, ctx.article, ctx.rules),
+        data=unit_data(unit, copy, ctx.article, ctx.rules, ctx.state.last_gap),
     )
     ctx.result.units.append(placed)
     ctx.result.decisions.append(Decision(unit.id, gap, "placed", code, message))

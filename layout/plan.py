@@ -6,7 +6,7 @@ the JSON output and the readable dump all come from it, so they can never disagr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -42,7 +42,8 @@ class Decision:
 
 @dataclass(frozen=True, slots=True)
 class PlacedUnit:
-    """A unit instance at a gap; ``gap`` k is just before block k (None: a fixed slot)."""
+    """A unit instance at a gap; ``gap`` k is just before block k (fixed slots: top and
+    rail at 0, bottom at the last visible gap)."""
 
     id: str
     unit: str
@@ -89,7 +90,7 @@ class LayoutPlan:
 
     article: Article
     viewer: Viewer
-    sizes: list[BlockSize]
+    sizes: Sequence[BlockSize]
     gaps: Gaps
     visible_blocks: int
     access: AccessDecision

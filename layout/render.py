@@ -61,11 +61,11 @@ class _TemplatedItem:
 
     __slots__ = ("block", "gap", "item", "level", "opens_gap", "template", "unit", "wall")
 
-    def __init__(self, item: PlanItem, level: int = 0, *, opens_gap: bool = False) -> None:
+    def __init__(self, item: PlanItem, level: int = 0) -> None:
         self.item = item
         self.level = level
         self.gap = item.index if isinstance(item, BlockItem) else item.gap
-        self.opens_gap = opens_gap
+        self.opens_gap = False
         self.block = item.block if isinstance(item, BlockItem) else None
         self.unit = item if isinstance(item, PlacedUnit) else None
         self.wall = item if isinstance(item, Wall) else None

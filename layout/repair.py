@@ -26,14 +26,6 @@ def _rename(element: Element, tag: str) -> None:
             del element.attrib[name]
 
 
-def _wrap_run(parent: Element, nodes: list[Element], text: str | None, tag: str, at: int) -> None:
-    wrapper = etree.Element(tag)
-    wrapper.text = text
-    for node in nodes:
-        wrapper.append(node)
-    parent.insert(at, wrapper)
-
-
 def fix_lists(root: Element) -> None:
     """Every child of ul/ol is an li: stray text and elements are wrapped in one."""
     for lst in root.iter("ul", "ol"):

@@ -251,6 +251,13 @@ def parse_rules(text: str, *, source: str) -> RuleSet:
 
 def _parse_document(text: str, source: str) -> Any:
     """JSON (which may indent with tabs) with the json module, anything else as YAML."""
+    try:
+        return _parse_text(text, source)
+    except RecursionError:
+        raise ConfigError(source, [Problem("", "the document is nested too deeply")]) from None
+
+
+def _parse_text(text: str, source: str) -> Any:
     if text.lstrip().startswith("{"):
         try:
             return json.loads(text)

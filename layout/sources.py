@@ -59,6 +59,8 @@ def parse_json(text: str, source: str) -> Any:
     except json.JSONDecodeError as error:
         problem = Problem("", f"invalid JSON: {error.msg}", line=error.lineno, column=error.colno)
         raise InputError(source, [problem]) from None
+    except RecursionError:
+        raise InputError(source, [Problem("", "JSON nested too deeply to read")]) from None
 
 
 def article_from_json(text: str, *, source: str) -> Article:

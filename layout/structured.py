@@ -27,12 +27,6 @@ def script_json(data: Any) -> Markup:
     return Markup(text.translate(_SCRIPT_ESCAPES))
 
 
-def visible_text(plan: LayoutPlan) -> list[str]:
-    """Plain text of the visible blocks, one string per block."""
-    blocks = plan.article.blocks[: plan.visible_blocks]
-    return [" ".join(block_text(block).split()) for block in blocks]
-
-
 def description(plan: LayoutPlan, limit: int = 160) -> str:
     """The dek, or the opening of the first visible paragraph, cut at a word boundary."""
     if plan.article.dek:

@@ -19,9 +19,10 @@ RELATED_CARD_HEIGHT = 110.0
 
 
 def skip_reason(
-    unit: Unit, article: Article, viewer: Viewer, rules: RuleSet
+    unit: Unit, article: Article, viewer: Viewer, rules: RuleSet, visible: int
 ) -> tuple[str, str] | None:
-    """Why ``unit`` is not considered for this article and reader at all, or None."""
+    """Why ``unit`` is not considered for this article and reader at all, or None.
+    ``visible`` is how many blocks the reader may see: units never use the others."""
     only = unit.only
     if only.audiences and viewer.audience not in only.audiences:
         return "audience", f"not shown to {viewer.audience} readers"
@@ -41,7 +42,11 @@ def skip_reason(
         unsafe = set(article.brand_safety) & set(rules.ads.brand_safety_off)
         if unsafe:
             return "brand-safety", f"brand-safety tag {sorted(unsafe)[0]} switches ads off"
-    if unit.kind == "video" and unit.source == "article" and article_video(article) is None:
+    if (
+        unit.kind == "video"
+        and unit.source == "article"
+        and article_video(article, visible) is None
+    ):
         return "no-video", "the article has no video of its own"
     if unit.max == 0:
         return "max-reached", "max is 0"
@@ -77,8 +82,9 @@ def unit_height(unit: Unit, device: str, profile: DeviceProfile) -> float:
     return RELATED_CARD_HEIGHT
 
 
-def article_video(article: Article) -> Video | None:
-    return next((b for b in article.blocks if isinstance(b, Video)), None)
+def article_video(article: Article, visible: int) -> Video | None:
+    """The article's first video among the blocks this reader may see."""
+    return next((b for b in article.blocks[:visible] if isinstance(b, Video)), None)
 
 
 def _pick(items: list[Any], article: Article, salt: str) -> Any:
@@ -86,7 +92,9 @@ def _pick(items: list[Any], article: Article, salt: str) -> Any:
     return items[zlib.crc32(f"{article.id}:{salt}".encode()) % len(items)]
 
 
-def unit_data(unit: Unit, copy: int, article: Article, rules: RuleSet) -> dict[str, Any]:
+def unit_data(
+    unit: Unit, copy: int, article: Article, rules: RuleSet, visible: int
+) -> dict[str, Any]:
     """What the unit's template shows for copy number ``copy`` (1-based)."""
     if unit.kind == "ad":
         return {
@@ -115,7 +123,7 @@ def unit_data(unit: Unit, copy: int, article: Article, rules: RuleSet) -> dict[s
         }
     if unit.kind == "video":
         if unit.source == "article":
-            video = article_video(article)
+            video = article_video(article, visible)
         else:
             item = _pick(unit.playlist, article, unit.id)
             video = Video(**item.model_dump())

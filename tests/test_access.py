@@ -68,13 +68,17 @@ def test_preview_by_paragraphs_counts_body_text_not_blocks():
     assert cut(blocks, paragraphs=2) == 3
     assert cut(blocks, paragraphs=3) == 5
     assert cut(blocks, paragraphs=4) == 6
-    assert cut(blocks, paragraphs=5) == 7
+    assert cut(blocks, paragraphs=5) == 6  # never the whole article: the last block is kept back
 
 
-def test_preview_longer_than_the_article_shows_it_all():
+def test_preview_longer_than_the_article_still_keeps_the_last_block_back():
     blocks = sizes("paragraph", "paragraph")
-    assert cut(blocks, paragraphs=3) == 2
-    assert cut(blocks, words=1000) == 2
+    assert cut(blocks, paragraphs=3) == 1
+    assert cut(blocks, words=1000) == 1
+
+
+def test_an_article_without_body_text_shows_no_block_to_a_walled_reader():
+    assert cut(sizes("html", "table", "image"), paragraphs=3) == 0
 
 
 def test_preview_by_words_rounds_up_to_a_block_boundary():
@@ -128,15 +132,13 @@ KINDS = st.sampled_from(["paragraph", "heading", "image", "quote", "list", "vide
 def test_cut_properties(spec, preview):
     blocks = sizes(*spec)
     at = cut(blocks, **preview)
-    assert 0 <= at <= len(blocks)
-    if at < len(blocks):
-        assert at > 0
+    assert 0 <= at < max(1, len(blocks))  # something is always kept back
+    if at > 0:
         assert blocks[at - 1].kind != "heading"
         assert any(block.kind in BODY for block in blocks[:at])
-    if "paragraphs" in preview:
-        shown = sum(block.kind in BODY for block in blocks[:at])
-        total = sum(block.kind in BODY for block in blocks)
-        assert shown == min(preview["paragraphs"], total) or at == len(blocks)
+    elif blocks:
+        # nothing shown only when no body text can be shown without giving all away
+        assert not any(block.kind in BODY for block in blocks[: len(blocks) - 1])
 
 
 def test_render_of_a_heading_image_paragraph_opening_shows_the_first_paragraph():

@@ -193,3 +193,13 @@ def test_ingest_and_render_lose_no_text(html):
     article = ingest(html)
     rendered = Engine().render(article).html
     assert missing_text(html, rendered) == []
+
+
+def test_hero_caption_in_sidecar_metadata_is_sanitized() -> None:
+    from layout.sources import article_from_html
+
+    meta = {"headline": "h", "hero": {"src": "https://img.example-news.test/a.jpg",
+                                      "caption": "Dawn <script>alert(1)</script><b>x</b>"}}
+    article = article_from_html("<p>Body.</p>", meta, source="story.meta.json")
+    assert article.hero is not None and article.hero.caption is not None
+    assert "<script" not in article.hero.caption and "<b>x</b>" in article.hero.caption

@@ -268,3 +268,25 @@ def test_synthetic_cut_leaks_no_hidden_text_over_the_corpus():
     assert len(sources) >= 45
     assert walled >= 35 and checked > 500
     assert leaks == [], "\n".join(leaks)
+
+
+def test_a_gated_video_never_becomes_a_video_card_for_a_walled_reader() -> None:
+    """A `source: article` video unit uses only blocks the reader may see."""
+    from layout.article import article_from_data
+    from layout.rules import parse_rules
+
+    rules = parse_rules(json.dumps({
+        "version": 1, "name": "video-card",
+        "paywall": {"mode": "hard", "preview": {"paragraphs": 2}},
+        "units": [{"id": "clip", "kind": "video", "source": "article", "position": "top"}],
+    }), source="rules.json")
+    blocks = [{"kind": "paragraph", "html": f"Open paragraph {n}."} for n in range(3)]
+    blocks.append({"kind": "video", "provider": "youtube", "video_id": "gatedclip01",
+                   "title": "Gated clip title"})
+    blocks.append({"kind": "paragraph", "html": "Closing paragraph."})
+    article = article_from_data({"id": "v", "headline": "h", "access": "premium",
+                                 "blocks": blocks})
+    engine = Engine(rules, development=True)
+    walled = engine.render(article, Viewer(audience="anonymous"))
+    assert "gatedclip01" not in walled.html and "Gated clip title" not in walled.html
+    assert "gatedclip01" in engine.render(article, Viewer(audience="subscriber")).html

@@ -33,7 +33,9 @@ def test_nesting_over_the_limit_is_refused_not_truncated(depth: int) -> None:
 
 
 def test_the_depth_limit_is_configurable() -> None:
-    article_from_html(nested(300), {}, source="b", limits=Limits(max_depth=400))
+    article_from_html(nested(230), {}, source="b", limits=Limits(max_depth=240))
+    with pytest.raises(ValueError):
+        Limits(max_depth=10_000)  # the walker's stack supports 250 at most
     with pytest.raises(LimitError):
         article_from_html(nested(30), {}, source="b", limits=Limits(max_depth=20))
 

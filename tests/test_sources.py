@@ -168,3 +168,14 @@ def test_sidecar_that_is_not_an_object_is_rejected(tmp_path):
     meta = write(tmp_path, "story.meta.json", "[1, 2]")
     (line,) = load_error(tmp_path / "story.html")
     assert line.startswith(f"{meta}:1: expected a JSON object")
+
+
+def test_json_nested_too_deeply_is_an_input_error(tmp_path):
+    from layout.errors import InputError
+    from layout.sources import load_article
+
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        load_article(path)
+    assert "nested too deeply" in raised.value.lines()[0]

@@ -15,12 +15,12 @@ from fastapi import FastAPI, Query, Response
 from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 
+from layout.article import Article
 from layout.discover import find_articles
 from layout.engine import Engine
 from layout.errors import ConfigError, LayoutError, Problem
 from layout.meter import MeterState, encode_meter, period_key
 from layout.pipeline import DEVELOPMENT_SECRET, utc_now
-from layout.plan import LayoutPlan
 from layout.preview.events import Broadcaster, watch
 from layout.preview.offline import offline_page, placeholder_svg
 from layout.rules import RuleSet, load_rules
@@ -56,12 +56,13 @@ class PreviewState:
         self.reload()
 
     def reload(self) -> None:
-        self.articles = {}
+        articles: dict[str, Path] = {}
         for path in find_articles(self.paths):
             key = article_key(path)
-            if key in self.articles:
+            if key in articles:
                 key = f"{key}-{path.suffix.lstrip('.')}"
-            self.articles[key] = path
+            articles[key] = path
+        self.articles = articles  # swapped whole: requests never see it half built
         try:
             rules = preview_rules(load_rules(self.rules_path))
             self.engine = Engine(rules, templates=self.templates, development=True)
@@ -114,10 +115,8 @@ def create_preview_app(
         html = ui.get_template(name).render(error=state.error, **context)
         return HTMLResponse(html, status_code=status, headers={"Content-Security-Policy": CSP})
 
-    def viewer_for(device: str, audience: str, meter: str) -> Viewer:
-        token = (
-            exhausted_meter(state.engine.rules) if meter == "exhausted" and state.engine else None
-        )
+    def viewer_for(engine: Engine, device: str, audience: str, meter: str) -> Viewer:
+        token = exhausted_meter(engine.rules) if meter == "exhausted" else None
         return Viewer(device=device, audience=audience, meter=token)
 
     @app.get("/", response_class=HTMLResponse)
@@ -130,13 +129,15 @@ def create_preview_app(
             return page("missing.html.j2", 404, key=key)
         return page("shell.html.j2", key=key, path=str(state.articles[key]))
 
-    def plan_for(key: str, device: Device, audience: Audience, meter: str) -> LayoutPlan:
-        """The plan of one article for one viewer; KeyError for an unknown article,
-        LayoutError for a broken article or rule file."""
-        path = state.articles[key]
-        if state.engine is None:
+    def resolve(
+        key: str, device: Device, audience: Audience, meter: str
+    ) -> tuple[Engine, Article, Viewer]:
+        """One consistent read of the engine (a reload may swap it) and the article;
+        KeyError for an unknown article, LayoutError for a broken article or rule file."""
+        path, engine = state.articles[key], state.engine
+        if engine is None:
             raise ConfigError("rules", [Problem("", state.error or "no engine")])
-        return state.engine.plan(load_article(path), viewer_for(device, audience, meter))
+        return engine, load_article(path), viewer_for(engine, device, audience, meter)
 
     @app.get("/render/{key}", response_class=HTMLResponse)
     def render(
@@ -146,14 +147,12 @@ def create_preview_app(
         meter: str = Query("fresh", pattern="^(fresh|exhausted)$"),
     ) -> HTMLResponse:
         try:
-            plan = plan_for(key, device, audience, meter)
+            engine, article, viewer = resolve(key, device, audience, meter)
+            html = engine.render(article, viewer, "html", annotate=True).html
         except KeyError:
             return page("missing.html.j2", 404, key=key)
         except LayoutError as error:
             return page("error.html.j2", 422, message="\n".join(error.lines()))
-        engine = state.engine
-        assert engine is not None
-        html = engine.renderer.page(plan, {**engine.theme_context(plan), "annotate": True})
         return HTMLResponse(
             offline_page(html),
             headers={"Content-Security-Policy": CSP, "Cache-Control": "no-store"},
@@ -167,7 +166,8 @@ def create_preview_app(
         meter: str = Query("fresh", pattern="^(fresh|exhausted)$"),
     ) -> JSONResponse:
         try:
-            plan = plan_for(key, device, audience, meter)
+            engine, article, viewer = resolve(key, device, audience, meter)
+            plan = engine.plan(article, viewer)
         except KeyError:
             return JSONResponse({"error": f"no article {key}"}, status_code=404)
         except LayoutError as error:
