@@ -16,8 +16,10 @@ _ATTR = re.compile(r'\s(src|srcset|width|height)="([^"]*)"', re.IGNORECASE)
 _EXTERNAL = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
 _LIBRARY = re.compile(r'<script async src="https?://[^"]*"></script>\n?')
 
+PREVIEW_HEAD = (
+    '<link rel="icon" href="data:,">\n<link rel="stylesheet" href="/static/overlay.css">\n'
+)
 PREVIEW_ASSETS = (
-    '<link rel="stylesheet" href="/static/overlay.css">\n'
     '<script src="/static/stubs.js" defer></script>\n'
     '<script src="/static/overlay.js" defer></script>\n'
     '<script src="/static/reload.js" defer></script>\n'
@@ -51,7 +53,8 @@ def offline_page(html: str) -> str:
     """The rendered page with no external request left and the preview assets added."""
     html = _IMG.sub(_localize_image, html)
     html = _LIBRARY.sub("", html)
-    html = html.replace("</head>", '<link rel="icon" href="data:,">\n</head>', 1)
+    # Styles go in the head: a stylesheet arriving after first paint could move content.
+    html = html.replace("</head>", PREVIEW_HEAD + "</head>", 1)
     return html.replace("</body>", PREVIEW_ASSETS + "</body>", 1)
 
 
