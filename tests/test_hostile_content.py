@@ -32,20 +32,11 @@ from layout.sources import article_from_html, article_from_json, load_article
 from layout.viewer import Viewer
 from tests.conftest import report
 from tests.support.corpus import SAMPLES
+from tests.support.preview_server import CHROMIUM, CHROMIUM_ARGS
 from tests.support.xss_payloads import LITERAL_TEMPLATE_TEXT, PAYLOADS, Payload
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 TABS = 2  # pages loaded at once
 LOAD_TIMEOUT_MS = 15_000
 VIEWERS = {
