@@ -1,10 +1,11 @@
-"""A small thread-safe LRU cache for pure, immutable results (ingested articles)."""
+"""Caches for pure results: an LRU of ingested articles, and memos tied to one live article."""
 
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
 V = TypeVar("V")
@@ -29,4 +30,25 @@ class LruCache(Generic[V]):
             self._values[key] = value
             while len(self._values) > self.size:
                 self._values.popitem(last=False)
+        return value
+
+
+class ArticleMemo(Generic[V]):
+    """Values derived from an immutable object (an article), kept while that object lives.
+
+    Keyed by the object's identity and a hashable ``key`` (a device profile, say): an
+    article kept for many renders (the API's article cache) pays for the work once, and
+    the entries leave with the article, so an identity is never reused for a stale value.
+    """
+
+    def __init__(self) -> None:
+        self._values: dict[tuple[int, Hashable], V] = {}
+
+    def get_or_make(self, owner: object, key: Hashable, make: Callable[[], V]) -> V:
+        slot = (id(owner), key)
+        value = self._values.get(slot)
+        if value is None:
+            value = make()
+            if self._values.setdefault(slot, value) is value:
+                weakref.finalize(owner, self._values.pop, slot, None)
         return value

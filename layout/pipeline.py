@@ -7,11 +7,11 @@ rendered before in the same process.
 from __future__ import annotations
 
 import os
-import weakref
 from datetime import UTC, datetime
 
 from layout.access import AccessDecision, decide_access
 from layout.article import Article
+from layout.cache import ArticleMemo
 from layout.errors import ConfigError, Problem
 from layout.gaps import Gaps
 from layout.limits import DEFAULT_LIMITS, Limits, over_limit
@@ -88,23 +88,13 @@ def meter_notice(access: AccessDecision, rules: RuleSet) -> PlacedUnit | None:
     )
 
 
-_MEASURED: dict[tuple[int, DeviceProfile], tuple[BlockSize, ...]] = {}
+_MEASURED: ArticleMemo[tuple[BlockSize, ...]] = ArticleMemo()
 
 
 def measured(article: Article, profile: DeviceProfile) -> tuple[BlockSize, ...]:
-    """Block sizes for an article and a device profile, computed once per live article.
-
-    Measuring is pure and articles are immutable; an article kept for many renders (the
-    API's article cache) is measured once per device. Entries leave with the article.
-    """
-    key = (id(article), profile)
-    sizes = _MEASURED.get(key)
-    if sizes is None:
-        sizes = tuple(measure(article, profile))
-        if key not in _MEASURED:
-            _MEASURED[key] = sizes
-            weakref.finalize(article, _MEASURED.pop, key, None)
-    return sizes
+    """Block sizes for an article and a device profile, computed once per live article
+    (measuring is pure and articles are immutable)."""
+    return _MEASURED.get_or_make(article, profile, lambda: tuple(measure(article, profile)))
 
 
 def build_plan(

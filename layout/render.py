@@ -7,7 +7,7 @@ fail loudly; the only markup passed through unescaped is what ``sanitize`` produ
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from layout.article import Article, Block
+from layout.cache import ArticleMemo
 from layout.embeds import player_url
 from layout.plan import BlockItem, LayoutPlan, PlacedUnit, PlanItem, Wall
 from layout.structured import description, news_article, script_json, video_object
@@ -37,9 +39,7 @@ def mmss(seconds: int | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def make_environment(
-    theme_dirs: Iterable[Path], *, auto_reload: bool = False
-) -> jinja2.Environment:
+def make_environment(theme_dirs: Iterable[Path]) -> jinja2.Environment:
     loader = jinja2.FileSystemLoader([str(path) for path in theme_dirs])
     env = jinja2.Environment(
         loader=loader,
@@ -47,7 +47,7 @@ def make_environment(
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
-        auto_reload=auto_reload,
+        auto_reload=False,
         keep_trailing_newline=True,
     )
     env.filters["mmss"] = mmss
@@ -59,11 +59,11 @@ def make_environment(
 class _TemplatedItem:
     """A plan item with the name of the template that renders it."""
 
-    __slots__ = ("block", "gap", "item", "level", "opens_gap", "template", "unit", "wall")
+    __slots__ = ("block", "gap", "html", "item", "opens_gap", "template", "unit", "wall")
 
-    def __init__(self, item: PlanItem, level: int = 0) -> None:
+    def __init__(self, item: PlanItem, html: Markup | None = None) -> None:
         self.item = item
-        self.level = level
+        self.html = html
         self.gap = item.index if isinstance(item, BlockItem) else item.gap
         self.opens_gap = False
         self.block = item.block if isinstance(item, BlockItem) else None
@@ -86,23 +86,19 @@ def _template_name(item: PlanItem) -> str:
     return template or f"units/{item.kind}.html.j2"
 
 
-def _templated(plan: LayoutPlan) -> Iterable[_TemplatedItem]:
-    """Items with their templates; heading levels follow the page outline.
+def _outline_levels(blocks: Sequence[Block]) -> dict[int, int]:
+    """Heading levels that follow the page outline, by block index.
 
     The headline is the page's h1, so body headings start at h2 and never skip a level
     (h2 then h4 renders as h2 then h3): the outline stays valid whatever the source had.
+    A level depends only on the headings before it, so it is the same for every reader.
     """
+    levels = {}
     previous = 1
-    last_gap = -1
-    for item in plan.items():
-        level = 0
-        if isinstance(item, BlockItem) and item.block.kind == "heading":
-            level = max(2, min(item.block.level, previous + 1))
-            previous = level
-        entry = _TemplatedItem(item, level)
-        entry.opens_gap = entry.gap != last_gap
-        last_gap = entry.gap
-        yield entry
+    for index, block in enumerate(blocks):
+        if block.kind == "heading":
+            previous = levels[index] = max(2, min(block.level, previous + 1))
+    return levels
 
 
 def _split_at_gate(items: list[_TemplatedItem], plan: LayoutPlan) -> dict[str, Any]:
@@ -117,15 +113,35 @@ def _split_at_gate(items: list[_TemplatedItem], plan: LayoutPlan) -> dict[str, A
 
 
 class Renderer:
-    """Renders plans with one theme; built once, safe to share between threads."""
+    """Renders plans with one theme; built once, safe to share between threads.
 
-    def __init__(self, theme_dir: Path | None = None, *, auto_reload: bool = False) -> None:
+    A block's HTML depends only on the article (block templates see ``block``, ``level``
+    and ``article``, never the reader), so it is rendered once per live article and reused
+    for every reader; units and walls are rendered per plan with the whole context.
+    """
+
+    def __init__(self, theme_dir: Path | None = None) -> None:
         dirs = [theme_dir] if theme_dir is not None else []
-        self.env = make_environment([*dirs, default_theme_dir()], auto_reload=auto_reload)
+        self.env = make_environment([*dirs, default_theme_dir()])
         # The stylesheet is static: rendered once per theme, not once per page.
         self.env.globals["page_css"] = Markup(self.env.get_template("page.css.j2").render())
         self._page = self.env.get_template("page.html.j2")
         self._fragment = self.env.get_template("article.html.j2")
+        self._blocks: ArticleMemo[_BlockMarkup] = ArticleMemo()
+
+    def _block_markup(self, article: Article) -> _BlockMarkup:
+        return self._blocks.get_or_make(article, None, lambda: _BlockMarkup(self.env, article))
+
+    def _templated(self, plan: LayoutPlan) -> Iterator[_TemplatedItem]:
+        """The plan's items with their rendered blocks or their unit templates."""
+        blocks = self._block_markup(plan.article)
+        last_gap = -1
+        for item in plan.items():
+            html = blocks.html(item.index) if isinstance(item, BlockItem) else None
+            entry = _TemplatedItem(item, html)
+            entry.opens_gap = entry.gap != last_gap
+            last_gap = entry.gap
+            yield entry
 
     def context(self, plan: LayoutPlan, extra: dict[str, Any] | None = None) -> dict[str, Any]:
         page = {"description": description(plan), "json_ld": script_json(news_article(plan))}
@@ -135,7 +151,7 @@ class Renderer:
             "plan": plan,
             "page": page,
             "annotate": False,
-            **_split_at_gate(list(_templated(plan)), plan),
+            **_split_at_gate(list(self._templated(plan)), plan),
             **(extra or {}),
         }
 
@@ -144,3 +160,23 @@ class Renderer:
 
     def fragment(self, plan: LayoutPlan, extra: dict[str, Any] | None = None) -> str:
         return self._fragment.render(self.context(plan, extra))
+
+
+class _BlockMarkup:
+    """The rendered HTML of one article's blocks, each made on first use."""
+
+    def __init__(self, env: jinja2.Environment, article: Article) -> None:
+        self._env = env
+        self._article = article
+        self._levels = _outline_levels(article.blocks)
+        self._html: dict[int, Markup] = {}
+
+    def html(self, index: int) -> Markup:
+        markup = self._html.get(index)
+        if markup is None:
+            block = self._article.blocks[index]
+            template = self._env.get_template(_block_template(block.kind))
+            level = self._levels.get(index, 0)
+            markup = Markup(template.render(block=block, level=level, article=self._article))
+            self._html[index] = markup
+        return markup
