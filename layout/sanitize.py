@@ -199,14 +199,30 @@ _BODY = _cleaner(
 
 
 _FORBIDDEN_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-
-
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
+# The same characters as bytes of UTF-8: a C0 control or DEL is one byte there and never
+# part of a longer sequence, and U+FFFE/U+FFFF have fixed three-byte forms.
+_FORBIDDEN_BYTES: Final = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_NONCHARACTER_BYTES: Final = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")
+
+
+def _is_clean(text: str) -> bool:
+    """True when ``text`` has nothing to strip: the common case, decided in C-speed passes
+    (encoding fails on a lone surrogate; deleting controls from the bytes changes the length)."""
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    if len(data.translate(None, _FORBIDDEN_BYTES)) != len(data):
+        return False
+    return not any(sequence in data for sequence in _NONCHARACTER_BYTES)
 
 
 def strip_controls(text: str) -> str:
     """Remove control characters: invisible, invalid in HTML and refused by lxml.
     A lone surrogate (from a JSON escape) cannot be encoded at all: it becomes U+FFFD."""
+    if _is_clean(text):
+        return text
     text = _FORBIDDEN_CHARACTERS.sub("", text)
     return _SURROGATES.sub("\ufffd", text) if _SURROGATES.search(text) else text
 

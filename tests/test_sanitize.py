@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from layout import Engine
 from layout.article import article_from_data
-from layout.sanitize import clean_body, clean_flow, clean_inline
+from layout.sanitize import clean_body, clean_flow, clean_inline, strip_controls
 
 CLEANERS = pytest.mark.parametrize(
     "clean", [clean_inline, clean_flow, clean_body], ids=["inline", "flow", "body"]
@@ -120,3 +124,24 @@ def test_inline_cleaner_drops_block_elements_but_keeps_their_text():
     out = clean_inline("<div><p>one</p><table><tr><td>two</td></tr></table></div>")
     assert "<p" not in out and "<div" not in out and "<td" not in out
     assert "one" in out and "two" in out
+
+
+def _reference_strip(text: str) -> str:
+    """strip_controls spelled out character by character, to check its fast path."""
+    forbidden = set(range(0x00, 0x09)) | {0x0B, 0x0C} | set(range(0x0E, 0x20)) | {0x7F}
+    forbidden |= {0xFFFE, 0xFFFF}
+    kept = (c for c in text if ord(c) not in forbidden)
+    return "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in kept)
+
+
+@given(st.text(alphabet=st.characters(exclude_categories=()), max_size=60))
+def test_strip_controls_matches_the_character_definition(text: str) -> None:
+    assert strip_controls(text) == _reference_strip(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["plain", "tab\tand\nnewline", "bell\x07", "\ufffe\uffff", "lone \ud800", "é\x1f中"]
+)
+def test_strip_controls_examples(text: str) -> None:
+    assert strip_controls(text) == _reference_strip(text)
+    assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", strip_controls(text))
