@@ -7,7 +7,7 @@ fail loudly; the only markup passed through unescaped is what ``sanitize`` produ
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -56,22 +56,6 @@ def make_environment(theme_dirs: Iterable[Path]) -> jinja2.Environment:
     return env
 
 
-class _TemplatedItem:
-    """A plan item with the name of the template that renders it."""
-
-    __slots__ = ("block", "gap", "html", "item", "opens_gap", "template", "unit", "wall")
-
-    def __init__(self, item: PlanItem, html: Markup | None = None) -> None:
-        self.item = item
-        self.html = html
-        self.gap = item.index if isinstance(item, BlockItem) else item.gap
-        self.opens_gap = False
-        self.block = item.block if isinstance(item, BlockItem) else None
-        self.unit = item if isinstance(item, PlacedUnit) else None
-        self.wall = item if isinstance(item, Wall) else None
-        self.template = _template_name(item)
-
-
 @lru_cache(maxsize=64)
 def _block_template(kind: str) -> str:
     return f"blocks/{kind}.html.j2"
@@ -101,15 +85,9 @@ def _outline_levels(blocks: Sequence[Block]) -> dict[int, int]:
     return levels
 
 
-def _split_at_gate(items: list[_TemplatedItem], plan: LayoutPlan) -> dict[str, Any]:
-    """Open items, and the gated ones an entitled reader gets inside the gated wrapper."""
-    start = plan.access.gated_from
-    if plan.gated_selector is None or start is None:
-        return {"items": items, "gated_items": []}
-    for position, entry in enumerate(items):
-        if isinstance(entry.item, BlockItem) and entry.item.index >= start:
-            return {"items": items[:position], "gated_items": items[position:]}
-    return {"items": items, "gated_items": []}
+def _anchor(gap: int) -> str:
+    """An invisible marker of a gap, for the preview's explain overlay."""
+    return f'<template data-gap="{gap}"></template>\n'
 
 
 class Renderer:
@@ -132,28 +110,52 @@ class Renderer:
     def _block_markup(self, article: Article) -> _BlockMarkup:
         return self._blocks.get_or_make(article, None, lambda: _BlockMarkup(self.env, article))
 
-    def _templated(self, plan: LayoutPlan) -> Iterator[_TemplatedItem]:
-        """The plan's items with their rendered blocks or their unit templates."""
+    def _unit_html(self, item: PlacedUnit | Wall, context: dict[str, Any]) -> str:
+        unit = item if isinstance(item, PlacedUnit) else None
+        wall = item if isinstance(item, Wall) else None
+        template = self.env.get_template(_template_name(item))
+        return template.render({**context, "unit": unit, "wall": wall})
+
+    def _body(self, plan: LayoutPlan, context: dict[str, Any]) -> tuple[Markup, Markup]:
+        """The article body as HTML: the open part and the gated part (the gated part is
+        only there for a reader entitled to it). With ``annotate``, every gap gets an
+        anchor just before its first item, and the end of the visible text gets one."""
         blocks = self._block_markup(plan.article)
+        annotate = context["annotate"]
+        gate = plan.access.gated_from if plan.gated_selector is not None else None
+        open_parts: list[str] = []
+        gated_parts: list[str] = []
+        parts = open_parts
         last_gap = -1
         for item in plan.items():
-            html = blocks.html(item.index) if isinstance(item, BlockItem) else None
-            entry = _TemplatedItem(item, html)
-            entry.opens_gap = entry.gap != last_gap
-            last_gap = entry.gap
-            yield entry
+            if isinstance(item, BlockItem):
+                gap = item.index
+                if gate is not None and gap >= gate:
+                    parts = gated_parts
+                html: str = blocks.html(gap)
+            else:
+                gap = item.gap
+                html = self._unit_html(item, context)
+            if annotate and gap != last_gap:
+                parts.append(_anchor(gap))
+            last_gap = gap
+            parts.append(html)
+        if annotate:
+            parts.append(_anchor(plan.visible_blocks))
+        return Markup("".join(open_parts)), Markup("".join(gated_parts))
 
     def context(self, plan: LayoutPlan, extra: dict[str, Any] | None = None) -> dict[str, Any]:
         page = {"description": description(plan), "json_ld": script_json(news_article(plan))}
-        return {
+        context = {
             "article": plan.article,
             "viewer": plan.viewer,
             "plan": plan,
             "page": page,
             "annotate": False,
-            **_split_at_gate(list(self._templated(plan)), plan),
             **(extra or {}),
         }
+        context["body"], context["gated_body"] = self._body(plan, context)
+        return context
 
     def page(self, plan: LayoutPlan, extra: dict[str, Any] | None = None) -> str:
         return self._page.render(self.context(plan, extra))
