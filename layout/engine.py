@@ -20,10 +20,12 @@ import jinja2
 from layout.access import CACHE_HEADERS
 from layout.adconfig import gpt_config
 from layout.article import Article
+from layout.cache import ArticleMemo
 from layout.errors import ConfigError, Problem
 from layout.limits import DEFAULT_LIMITS, Limits, over_limit
 from layout.meter import encode_meter
 from layout.pipeline import build_plan, is_development, resolve_meter_secret, utc_now
+from layout.place import Placement
 from layout.plan import LayoutPlan
 from layout.render import Renderer
 from layout.rules import RuleSet, load_rules
@@ -77,6 +79,7 @@ class Engine:
         self.limits = limits
         self.development = is_development(development)
         self.meter_secret = resolve_meter_secret(self.rules, meter_secret, self.development)
+        self._placements: ArticleMemo[Placement] = ArticleMemo()
 
     def _check_unit_templates(self) -> None:
         """A unit naming a template the theme does not have is a configuration error."""
@@ -106,7 +109,13 @@ class Engine:
     def plan(self, article: Article, viewer: Viewer, *, now: datetime | None = None) -> LayoutPlan:
         """The layout plan for one reader, without rendering HTML."""
         return build_plan(
-            article, viewer, self.rules, self.meter_secret, now or utc_now(), self.limits
+            article,
+            viewer,
+            self.rules,
+            self.meter_secret,
+            now or utc_now(),
+            self.limits,
+            self._placements,
         )
 
     def theme_context(self, plan: LayoutPlan) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from layout.gaps import Gaps
 from layout.limits import DEFAULT_LIMITS, Limits, over_limit
 from layout.measure import BlockSize, DeviceProfile, header_height, measure
 from layout.meter import MeterState, decode_meter, period_key
-from layout.place import place
+from layout.place import Placement, place
 from layout.plan import LayoutPlan, PlacedUnit, Wall
 from layout.rules import RuleSet
 from layout.viewer import Viewer
@@ -104,8 +104,13 @@ def build_plan(
     secret: bytes | None,
     now: datetime,
     limits: Limits = DEFAULT_LIMITS,
+    placements: ArticleMemo[Placement] | None = None,
 ) -> LayoutPlan:
-    """Measure, decide access, place units and assemble the plan for one reader."""
+    """Measure, decide access, place units and assemble the plan for one reader.
+
+    ``placements`` (one per rule set) keeps placements per live article: a placement
+    depends only on the article, the rules, the device, the audience and the paywall's
+    cut, so readers who share those share it."""
     if len(article.blocks) > limits.max_blocks:
         raise over_limit(article.id, "the block count", len(article.blocks), limits.max_blocks)
     profile = rules.device(viewer.device)
@@ -118,15 +123,18 @@ def build_plan(
         sizes, header_height=header_height(article, profile), viewport_height=profile.viewport[1]
     )
     wall = Wall(access.wall, visible) if access.wall is not None else None
-    placement = place(
-        article,
-        viewer,
-        rules,
-        gaps,
-        last_gap=visible,
-        reserved={visible: WALL_HEIGHT} if wall else {},
-    )
-    units = placement.units
+    reserved = {visible: WALL_HEIGHT} if wall else {}
+
+    def make_placement() -> Placement:
+        reader = Viewer(device=viewer.device, audience=viewer.audience)
+        return place(article, reader, rules, gaps, last_gap=visible, reserved=reserved)
+
+    if placements is None:
+        placement = make_placement()
+    else:
+        key = (viewer.device, viewer.audience, visible, wall is not None)
+        placement = placements.get_or_make(article, key, make_placement)
+    units = list(placement.units)
     notice = meter_notice(access, rules)
     if notice is not None:
         units = [notice, *units]
@@ -139,7 +147,7 @@ def build_plan(
         access=access,
         units=units,
         wall=wall,
-        decisions=placement.decisions,
+        decisions=list(placement.decisions),
     )
     total = gaps.pixels[visible] + placement.unit_height
     plan.metrics = {
