@@ -93,9 +93,9 @@ def _anchor(gap: int) -> str:
 class Renderer:
     """Renders plans with one theme; built once, safe to share between threads.
 
-    A block's HTML depends only on the article (block templates see ``block``, ``level``
-    and ``article``, never the reader), so it is rendered once per live article and reused
-    for every reader; units and walls are rendered per plan with the whole context.
+    Blocks and units are rendered once per live article and reused for every reader (see
+    ``_ArticleMarkup``); the page and article templates, which see the reader and the
+    plan, are rendered per plan.
     """
 
     def __init__(self, theme_dir: Path | None = None) -> None:
@@ -105,22 +105,17 @@ class Renderer:
         self.env.globals["page_css"] = Markup(self.env.get_template("page.css.j2").render())
         self._page = self.env.get_template("page.html.j2")
         self._fragment = self.env.get_template("article.html.j2")
-        self._blocks: ArticleMemo[_BlockMarkup] = ArticleMemo()
+        self._markup: ArticleMemo[_ArticleMarkup] = ArticleMemo()
 
-    def _block_markup(self, article: Article) -> _BlockMarkup:
-        return self._blocks.get_or_make(article, None, lambda: _BlockMarkup(self.env, article))
-
-    def _unit_html(self, item: PlacedUnit | Wall, context: dict[str, Any]) -> str:
-        unit = item if isinstance(item, PlacedUnit) else None
-        wall = item if isinstance(item, Wall) else None
-        template = self.env.get_template(_template_name(item))
-        return template.render({**context, "unit": unit, "wall": wall})
+    def _article_markup(self, article: Article) -> _ArticleMarkup:
+        return self._markup.get_or_make(article, None, lambda: _ArticleMarkup(self.env, article))
 
     def _body(self, plan: LayoutPlan, context: dict[str, Any]) -> tuple[Markup, Markup]:
         """The article body as HTML: the open part and the gated part (the gated part is
         only there for a reader entitled to it). With ``annotate``, every gap gets an
         anchor just before its first item, and the end of the visible text gets one."""
-        blocks = self._block_markup(plan.article)
+        markup = self._article_markup(plan.article)
+        paywall = context.get("paywall")
         annotate = context["annotate"]
         gate = plan.access.gated_from if plan.gated_selector is not None else None
         open_parts: list[str] = []
@@ -132,10 +127,10 @@ class Renderer:
                 gap = item.index
                 if gate is not None and gap >= gate:
                     parts = gated_parts
-                html: str = blocks.html(gap)
+                html: str = markup.block(gap)
             else:
                 gap = item.gap
-                html = self._unit_html(item, context)
+                html = markup.unit(item, paywall)
             if annotate and gap != last_gap:
                 parts.append(_anchor(gap))
             last_gap = gap
@@ -164,21 +159,50 @@ class Renderer:
         return self._fragment.render(self.context(plan, extra))
 
 
-class _BlockMarkup:
-    """The rendered HTML of one article's blocks, each made on first use."""
+class _ArticleMarkup:
+    """The rendered HTML of one article's blocks and units, each made on first use.
+
+    Block templates see ``block``, ``level`` and ``article``; unit templates see ``unit``
+    (or ``wall``), ``article`` and ``paywall``. Neither sees the reader, which is what
+    lets one rendering serve every reader. A unit is looked up by its id and gap and
+    reused only for the very same placed unit (an engine reuses placements), so a unit
+    placed anew, such as a reader's meter notice, is always rendered anew.
+    """
 
     def __init__(self, env: jinja2.Environment, article: Article) -> None:
         self._env = env
         self._article = article
         self._levels = _outline_levels(article.blocks)
-        self._html: dict[int, Markup] = {}
+        self._blocks: dict[int, Markup] = {}
+        self._units: dict[tuple[str, int], tuple[PlacedUnit, object, Markup]] = {}
+        self._walls: dict[Wall, tuple[object, Markup]] = {}
 
-    def html(self, index: int) -> Markup:
-        markup = self._html.get(index)
+    def block(self, index: int) -> Markup:
+        markup = self._blocks.get(index)
         if markup is None:
             block = self._article.blocks[index]
             template = self._env.get_template(_block_template(block.kind))
             level = self._levels.get(index, 0)
             markup = Markup(template.render(block=block, level=level, article=self._article))
-            self._html[index] = markup
+            self._blocks[index] = markup
         return markup
+
+    def unit(self, item: PlacedUnit | Wall, paywall: object) -> Markup:
+        if isinstance(item, Wall):
+            # A wall is a value (variant and gap): an equal one renders the same.
+            wall_entry = self._walls.get(item)
+            if wall_entry is None or wall_entry[0] is not paywall:
+                wall_entry = self._walls[item] = (paywall, self._render(item, paywall))
+            return wall_entry[1]
+        entry = self._units.get((item.id, item.gap))
+        if entry is None or entry[0] is not item or entry[1] is not paywall:
+            entry = (item, paywall, self._render(item, paywall))
+            self._units[(item.id, item.gap)] = entry
+        return entry[2]
+
+    def _render(self, item: PlacedUnit | Wall, paywall: object) -> Markup:
+        template = self._env.get_template(_template_name(item))
+        unit = item if isinstance(item, PlacedUnit) else None
+        wall = item if isinstance(item, Wall) else None
+        context = {"unit": unit, "wall": wall, "article": self._article, "paywall": paywall}
+        return Markup(template.render(context))

@@ -2,40 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from layout import Engine, Viewer
-from layout.meter import MeterState, article_digest, encode_meter, period_key
-from layout.pipeline import DEVELOPMENT_SECRET, build_plan
+from layout.pipeline import build_plan
 from tests.support.corpus import Source, sample_sources
+from tests.support.readers import NOW, SECRET, mixed_readers
 
-NOW = datetime(2026, 11, 15, 12, 0, tzinfo=UTC)
 ENGINE = Engine(development=True)
 RULES = ENGINE.rules
-SECRET = DEVELOPMENT_SECRET.encode("utf-8")
-
-
-def _spent_meter() -> str:
-    meter = RULES.paywall.meter
-    digests = tuple(article_digest(f"read-{n}") for n in range(meter.limit + 1))
-    return encode_meter(MeterState(period_key(meter.period, NOW), digests), SECRET)
-
-
-# Readers who share a device and an audience but not a cut, a consent or a crawler flag,
-# in an order where each one finds the memo filled by the others.
-READERS = [
-    Viewer(),
-    Viewer(meter=_spent_meter()),
-    Viewer(consent=False),
-    Viewer(verified_crawler=True),
-    Viewer(audience="registered"),
-    Viewer(audience="subscriber"),
-    Viewer(device="desktop"),
-    Viewer(device="desktop", meter=_spent_meter()),
-    Viewer(),
-]
+READERS = mixed_readers(ENGINE)
 
 
 @pytest.mark.parametrize("source", sample_sources(), ids=lambda s: s.name)

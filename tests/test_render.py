@@ -10,7 +10,8 @@ import pytest
 from layout import Engine, Viewer, load_article
 from layout.article import article_from_data
 from layout.errors import ConfigError
-from tests.support.corpus import SAMPLES
+from tests.support.corpus import SAMPLES, sample_sources
+from tests.support.readers import NOW, mixed_readers
 
 SAMPLE = SAMPLES / "articles" / "news-harbour-strike.json"
 EVIL = "<script>alert(1)</script>"
@@ -155,3 +156,16 @@ def test_escaped_markup_in_list_and_quote_text_renders_as_text_not_tags():
     assert "<img src=x" not in html
     assert "<script>alert(2)" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+@pytest.mark.parametrize("source", sample_sources(), ids=lambda s: s.name)
+def test_a_shared_engine_renders_like_a_fresh_one(source) -> None:
+    """Blocks and units rendered for one reader and reused for others give the same page
+    as rendering everything anew for each reader."""
+    shared = Engine(development=True)
+    article = source.load()
+    for viewer in mixed_readers(shared):
+        for fmt in ("html", "fragment"):
+            reused = shared.render(article, viewer, fmt, now=NOW).html
+            fresh = Engine(development=True).render(source.load(), viewer, fmt, now=NOW).html
+            assert reused == fresh, (viewer, fmt)
