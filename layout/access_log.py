@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Awaitable, Callable
-from typing import TextIO
+from typing import Any, TextIO
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from layout.problems import problem_response
 
@@ -29,24 +29,45 @@ class AccessLog:
         stream.flush()
 
     def install(self, app: FastAPI) -> None:
-        @app.middleware("http")
-        async def log_request(
-            request: Request, call_next: Callable[[Request], Awaitable[Response]]
-        ) -> Response:
-            started = time.perf_counter()
-            try:
-                response = await call_next(request)
-            except Exception:
-                response = problem_response(500, "the server failed to handle this request")
-            self.write(
-                {
-                    "ts": round(time.time(), 3),
-                    "method": request.method,
-                    "path": request.url.path,
-                    "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                    "ruleset": getattr(request.state, "ruleset", None),
-                    "cache_class": getattr(request.state, "cache_class", None),
-                }
-            )
-            return response
+        app.add_middleware(_AccessLogMiddleware, log=self)
+
+
+class _AccessLogMiddleware:
+    """Plain ASGI middleware (no extra task or stream per request): it watches the status
+    that goes out, answers an unhandled error with a 500 problem, and writes the line."""
+
+    def __init__(self, app: ASGIApp, log: AccessLog) -> None:
+        self.app = app
+        self.log = log
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        state: dict[str, Any] = scope.setdefault("state", {})
+        outcome = {"status": 500, "started": False}
+
+        async def watched_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                outcome["status"], outcome["started"] = message["status"], True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched_send)
+        except Exception:
+            outcome["status"] = 500
+            if not outcome["started"]:
+                failure = problem_response(500, "the server failed to handle this request")
+                await failure(scope, receive, send)
+        self.log.write(
+            {
+                "ts": round(time.time(), 3),
+                "method": scope["method"],
+                "path": scope["path"],
+                "status": outcome["status"],
+                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                "ruleset": state.get("ruleset"),
+                "cache_class": state.get("cache_class"),
+            }
+        )
