@@ -14,12 +14,12 @@ from functools import lru_cache
 from html import escape
 from typing import Any
 
-import lxml.html
 from lxml import etree
 
 from layout.article import Article, article_from_data
 from layout.embeds import embed_from_blockquote, video_from_iframe
 from layout.limits import DEFAULT_LIMITS, Limits, over_limit
+from layout.markup import inner_html, markup_text, outer_html, parse_fragment, text_of
 from layout.repair import repair_tree
 from layout.sanitize import PHRASING, clean_body, clean_inline, scrub, strip_controls
 
@@ -56,9 +56,6 @@ _LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src")
 BlockData = dict[str, Any]
 
 
-_PARSER = lxml.html.HTMLParser(huge_tree=True)
-
-
 def ingest_html(
     html: str, meta: dict[str, Any], *, default_id: str, limits: Limits = DEFAULT_LIMITS
 ) -> Article:
@@ -72,9 +69,7 @@ def ingest_html(
     size = len(html.encode("utf-8"))
     if size > limits.max_html_bytes:
         raise over_limit(default_id, "the body size in bytes", size, limits.max_html_bytes)
-    root = lxml.html.fragment_fromstring(
-        clean_body(html) or "", create_parent="div", parser=_PARSER
-    )
+    root = parse_fragment(clean_body(html))
     if _deeper_than(limits.max_depth)(root):
         depth = nesting_depth(root)
         raise over_limit(default_id, "the element nesting depth", depth, limits.max_depth)
@@ -110,7 +105,7 @@ def nesting_depth(root: etree._Element) -> int:
 def _leading_headline(blocks: list[BlockData]) -> str | None:
     """The text of a leading h1: it becomes the headline and is shown once, in the header."""
     if blocks and blocks[0]["kind"] == "heading" and blocks[0]["level"] == 1:
-        return _markup_text(blocks[0]["html"]) or None
+        return markup_text(blocks[0]["html"]) or None
     return None
 
 
@@ -119,38 +114,15 @@ def _first_words(blocks: list[BlockData], count: int = 12) -> str | None:
     texts = [b.get("html", "") for b in blocks if b["kind"] in ("heading", "paragraph")]
     heading = next((b["html"] for b in blocks if b["kind"] == "heading"), None)
     source = heading if heading is not None else (texts[0] if texts else "")
-    words = _markup_text(source).split()
+    words = markup_text(source).split()
     if not words:
         return None
     return " ".join(words[:count]) + ("…" if len(words) > count else "")
 
 
-def _markup_text(html: str) -> str:
-    if not html.strip():
-        return ""
-    text: str = lxml.html.fragment_fromstring(html, create_parent="span").text_content()
-    return " ".join(text.split())
-
-
-def inner_html(element: etree._Element) -> str:
-    """The markup inside an element, as lxml serializes it."""
-    parts = [escape(element.text, quote=False)] if element.text else []
-    parts.extend(etree.tostring(child, method="html", encoding="unicode") for child in element)
-    return "".join(parts)
-
-
-def outer_html(element: etree._Element) -> str:
-    return etree.tostring(element, method="html", encoding="unicode", with_tail=False)
-
-
 def is_phrasing_only(element: etree._Element) -> bool:
     """True when every descendant element is phrasing content (valid inside a <p>)."""
     return all(child.tag in PHRASING for child in element.iterdescendants())
-
-
-def _text_of(element: etree._Element) -> str:
-    text = "".join(str(part) for part in element.itertext())
-    return " ".join(text.split())
 
 
 class _Walker:
@@ -173,7 +145,7 @@ class _Walker:
 
     def _add_markup(self, markup: str, source: etree._Element) -> None:
         self._inline.append(markup)
-        self._has_text = self._has_text or bool(_text_of(source))
+        self._has_text = self._has_text or bool(text_of(source))
         self._images.extend(source.iter("img"))
 
     def blocks(self, container: etree._Element) -> Iterator[BlockData]:
@@ -255,7 +227,7 @@ class _Walker:
             yield figure
             return
         iframe = next(element.iter("iframe"), None)
-        if iframe is not None and not _text_of(element):
+        if iframe is not None and not text_of(element):
             video = video_from_iframe(iframe)
             if video is not None:
                 yield video
@@ -278,7 +250,7 @@ def _related(element: etree._Element) -> BlockData | None:
     link = children[0]
     if (link.tail or "").strip() or not link.get("href") or len(link):
         return None
-    title = _text_of(link)
+    title = text_of(link)
     return {"kind": "related", "url": link.get("href"), "title": title} if title else None
 
 
@@ -305,8 +277,8 @@ def _figure_image(figure: etree._Element) -> BlockData | None:
     if len(images) != 1:
         return None
     caption_element = next(figure.iter("figcaption"), None)
-    caption_text = _text_of(caption_element) if caption_element is not None else ""
-    if _text_of(figure) != caption_text:
+    caption_text = text_of(caption_element) if caption_element is not None else ""
+    if text_of(figure) != caption_text:
         return None
     block = _image(images[0])
     if caption_element is not None and caption_text:
@@ -314,7 +286,7 @@ def _figure_image(figure: etree._Element) -> BlockData | None:
             (el for el in caption_element.iter() if "credit" in el.get("class", "")), None
         )
         if credit is not None and credit is not caption_element:
-            block["credit"] = _text_of(credit)
+            block["credit"] = text_of(credit)
             _drop_keeping_tail(credit)
         html = clean_inline(inner_html(caption_element)).strip()
         block["caption"] = html or None

@@ -9,12 +9,12 @@ elements and never removing text. Each pass is one small function in ``PASSES``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from html import escape
 from typing import Final
 from urllib.parse import urlsplit
 
-import lxml.html
 from lxml import etree
+
+from layout.markup import inner_html, parse_fragment
 
 Element = etree._Element
 
@@ -200,7 +200,4 @@ def repair_html(html: str) -> str:
     """Repair a sanitized fragment and serialize it again."""
     if not html.strip():
         return html
-    root = repair_tree(lxml.html.fragment_fromstring(html, create_parent="div"))
-    parts = [escape(root.text, quote=False)] if root.text else []
-    parts += [etree.tostring(c, method="html", encoding="unicode") for c in root]
-    return "".join(parts)
+    return inner_html(repair_tree(parse_fragment(html)))

@@ -1,0 +1,52 @@
+"""lxml fragment helpers: parse a sanitized fragment, serialize parts of it, read its text.
+
+The parser is lxml's plain ``etree.HTMLParser``, not ``lxml.html``'s: the latter builds every
+element through a Python class lookup, which costs more than the parse itself on a long
+body, and nothing here needs its element methods.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from lxml import etree
+
+Element = etree._Element
+
+_PARSER = etree.HTMLParser(huge_tree=True)
+
+
+def parse_fragment(html: str, parent: str = "div") -> Element:
+    """The fragment's nodes under a new ``parent`` element (like lxml.html's
+    ``fragment_fromstring(create_parent=...)``; whitespace-only leading text is dropped)."""
+    root = etree.Element(parent)
+    document = etree.fromstring(f"<html><body>{html}</body></html>", _PARSER)
+    body = document.find("body") if document is not None else None
+    if body is not None:
+        if body.text and body.text.strip():
+            root.text = body.text
+        root.extend(body)
+    return root
+
+
+def inner_html(element: Element) -> str:
+    """The markup inside an element, as lxml serializes it."""
+    parts = [escape(element.text, quote=False)] if element.text else []
+    parts.extend(etree.tostring(child, method="html", encoding="unicode") for child in element)
+    return "".join(parts)
+
+
+def outer_html(element: Element) -> str:
+    return etree.tostring(element, method="html", encoding="unicode", with_tail=False)
+
+
+def text_of(element: Element) -> str:
+    """The element's text with runs of whitespace collapsed."""
+    return " ".join("".join(str(part) for part in element.itertext()).split())
+
+
+def markup_text(html: str) -> str:
+    """The text of a markup string, whitespace collapsed."""
+    if not html.strip():
+        return ""
+    return text_of(parse_fragment(html, "span"))
