@@ -6,3 +6,5 @@ bash scripts/setup.sh
 .venv/bin/ruff check layout tests benchmarks scripts
 .venv/bin/mypy layout
 .venv/bin/python -m pytest -n 2 "$@"
+# The benchmarks run once each, untimed, so that they cannot rot between benchmark runs.
+.venv/bin/python -m pytest benchmarks -p no:xdist -q --benchmark-disable
