@@ -119,13 +119,16 @@ class Renderer:
         self._markup: ArticleMemo[_ArticleMarkup] = ArticleMemo()
 
     def _article_markup(self, article: Article) -> _ArticleMarkup:
-        return self._markup.get_or_make(article, None, lambda: _ArticleMarkup(self.env, article))
+        return self._markup.get_or_make(
+            article, None, lambda: _ArticleMarkup(self.env, article.blocks)
+        )
 
     def _body(self, plan: LayoutPlan, context: dict[str, Any]) -> tuple[Markup, Markup]:
         """The article body as HTML: the open part and the gated part (the gated part is
         only there for a reader entitled to it). With ``annotate``, every gap gets an
-        anchor just before its first item, and the end of the visible text gets one."""
-        markup = self._article_markup(plan.article)
+        anchor just before its first item (``end_anchor`` marks the end of the text)."""
+        article = plan.article
+        markup = self._article_markup(article)
         paywall = context.get("paywall")
         annotate = context["annotate"]
         gate = plan.access.gated_from if plan.gated_selector is not None else None
@@ -138,16 +141,14 @@ class Renderer:
                 gap = item.index
                 if gate is not None and gap >= gate:
                     parts = gated_parts
-                html: str = markup.block(gap)
+                html: str = markup.block(article, gap)
             else:
                 gap = item.gap
-                html = markup.unit(item, paywall)
+                html = markup.unit(article, item, paywall)
             if annotate and gap != last_gap:
                 parts.append(_anchor(gap))
             last_gap = gap
             parts.append(html)
-        if annotate:
-            parts.append(_anchor(plan.visible_blocks))
         return Markup("".join(open_parts)), Markup("".join(gated_parts))
 
     def context(self, plan: LayoutPlan, extra: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -161,6 +162,7 @@ class Renderer:
             **(extra or {}),
         }
         context["body"], context["gated_body"] = self._body(plan, context)
+        context["end_anchor"] = Markup(_anchor(plan.visible_blocks)) if context["annotate"] else ""
         return context
 
     def page(self, plan: LayoutPlan, extra: dict[str, Any] | None = None) -> str:
@@ -178,43 +180,46 @@ class _ArticleMarkup:
     lets one rendering serve every reader. A unit is looked up by its id and gap and
     reused only for the very same placed unit (an engine reuses placements), so a unit
     placed anew, such as a reader's meter notice, is always rendered anew.
+
+    It is kept for as long as its article lives, so it must never refer to the article
+    (that would keep it alive for good): the article is passed to each call.
     """
 
-    def __init__(self, env: jinja2.Environment, article: Article) -> None:
+    def __init__(self, env: jinja2.Environment, blocks: Sequence[Block]) -> None:
         self._env = env
-        self._article = article
-        self._levels = _outline_levels(article.blocks)
+        self._levels = _outline_levels(blocks)
         self._blocks: dict[int, Markup] = {}
         self._units: dict[tuple[str, int], tuple[PlacedUnit, object, Markup]] = {}
         self._walls: dict[Wall, tuple[object, Markup]] = {}
 
-    def block(self, index: int) -> Markup:
+    def block(self, article: Article, index: int) -> Markup:
         markup = self._blocks.get(index)
         if markup is None:
-            block = self._article.blocks[index]
+            block = article.blocks[index]
             template = self._env.get_template(_block_template(block.kind))
             level = self._levels.get(index, 0)
-            variables = {"block": block, "level": level, "article": self._article}
+            variables = {"block": block, "level": level, "article": article}
             markup = render_small(template, variables)
             self._blocks[index] = markup
         return markup
 
-    def unit(self, item: PlacedUnit | Wall, paywall: object) -> Markup:
+    def unit(self, article: Article, item: PlacedUnit | Wall, paywall: object) -> Markup:
         if isinstance(item, Wall):
             # A wall is a value (variant and gap): an equal one renders the same.
             wall_entry = self._walls.get(item)
             if wall_entry is None or wall_entry[0] is not paywall:
-                wall_entry = self._walls[item] = (paywall, self._render(item, paywall))
+                rendered = self._render(article, item, paywall)
+                wall_entry = self._walls[item] = (paywall, rendered)
             return wall_entry[1]
         entry = self._units.get((item.id, item.gap))
         if entry is None or entry[0] is not item or entry[1] is not paywall:
-            entry = (item, paywall, self._render(item, paywall))
+            entry = (item, paywall, self._render(article, item, paywall))
             self._units[(item.id, item.gap)] = entry
         return entry[2]
 
-    def _render(self, item: PlacedUnit | Wall, paywall: object) -> Markup:
+    def _render(self, article: Article, item: PlacedUnit | Wall, paywall: object) -> Markup:
         template = self._env.get_template(_template_name(item))
         unit = item if isinstance(item, PlacedUnit) else None
         wall = item if isinstance(item, Wall) else None
-        context = {"unit": unit, "wall": wall, "article": self._article, "paywall": paywall}
+        context = {"unit": unit, "wall": wall, "article": article, "paywall": paywall}
         return render_small(template, context)

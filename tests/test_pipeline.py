@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import pytest
 
 from layout import Engine, Viewer
@@ -30,3 +33,31 @@ def test_plans_do_not_share_their_unit_lists() -> None:
     first.decisions.clear()
     again = ENGINE.plan(article, Viewer(), now=NOW)
     assert again.units and again.decisions
+
+
+@pytest.mark.parametrize("fmt", ["html", "fragment", "json"])
+def test_an_article_does_not_outlive_its_last_reference(fmt: str) -> None:
+    """The memos an engine keeps for an article go with it: a server that renders many
+    articles holds only those it still refers to."""
+    engine = Engine(development=True)
+    alive = []
+    for source in sample_sources():
+        article = source.load()
+        for viewer in mixed_readers(engine):
+            engine.render(article, viewer, fmt, now=NOW)  # type: ignore[arg-type]
+        alive.append(weakref.ref(article))
+        del article
+    gc.collect()
+    assert [ref() is None for ref in alive] == [True] * len(alive)
+
+
+def test_placed_units_cannot_be_changed_through_a_plan() -> None:
+    article = next(s for s in sample_sources() if s.name == "news-harbour-strike").load()
+    plan = ENGINE.plan(article, Viewer(audience="subscriber"), now=NOW)
+    ad = next(unit for unit in plan.units if unit.kind == "ad")
+    with pytest.raises(TypeError):
+        ad.data["label"] = "changed"  # type: ignore[index]
+    with pytest.raises(TypeError):
+        ad.data["targeting"]["pos"] = "changed"
+    with pytest.raises(AttributeError):
+        ad.data["sizes"]["mobile"].append((1, 1))

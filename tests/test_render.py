@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import lxml.html
 import pytest
 
 from layout import Engine, Viewer, load_article
@@ -169,3 +170,17 @@ def test_a_shared_engine_renders_like_a_fresh_one(source) -> None:
             reused = shared.render(article, viewer, fmt, now=NOW).html
             fresh = Engine(development=True).render(source.load(), viewer, fmt, now=NOW).html
             assert reused == fresh, (viewer, fmt)
+
+
+def test_the_end_anchor_follows_the_gated_section() -> None:
+    """The preview's last gap marker sits after the whole text, not inside its gated part."""
+    engine = Engine(development=True)
+    article = load_article(SAMPLES / "articles" / "longread-last-ferry.json")
+    result = engine.render(article, Viewer(audience="subscriber"), annotate=True)
+    document = lxml.html.document_fromstring(result.html)
+    gated = document.xpath('//div[@class="gated"]')
+    assert gated, "the sample should have a gated section for a subscriber"
+    anchors = document.xpath("//template[@data-gap]")
+    last = anchors[-1]
+    assert last.get("data-gap") == str(result.layout_plan.visible_blocks)
+    assert gated[0] not in list(last.iterancestors())
