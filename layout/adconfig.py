@@ -8,6 +8,7 @@ the bootstrap only queues commands on ``googletag.cmd``: it is inert and makes n
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from layout.plan import LayoutPlan
@@ -29,10 +30,10 @@ def gpt_config(plan: LayoutPlan, rules: RuleSet) -> dict[str, Any] | None:
         return None
     slots = []
     for unit in ads:
-        sizes_by_device: dict[str, list[list[int]]] = unit.data["sizes"]
+        sizes_by_device: Mapping[str, tuple[tuple[int, int], ...]] = unit.data["sizes"]
         all_sizes = sorted({tuple(size) for sizes in sizes_by_device.values() for size in sizes})
         mapping = [
-            [[min_width, 0], sizes_by_device.get(device, [])]
+            [[min_width, 0], [list(size) for size in sizes_by_device.get(device, ())]]
             for device, min_width in _breakpoints(rules)
         ]
         slots.append(
@@ -41,7 +42,7 @@ def gpt_config(plan: LayoutPlan, rules: RuleSet) -> dict[str, Any] | None:
                 "adUnitPath": unit.data["ad_unit"],
                 "sizes": [list(size) for size in all_sizes],
                 "sizeMapping": mapping,
-                "targeting": unit.data["targeting"],
+                "targeting": dict(unit.data["targeting"]),
                 "lazy": unit.data["lazy"],
             }
         )

@@ -6,8 +6,9 @@ the JSON output and the readable dump all come from it, so they can never disagr
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Literal
 
 from layout.access import AccessDecision
@@ -40,10 +41,22 @@ class Decision:
         }
 
 
+def freeze(value: Any) -> Any:
+    """A read-only copy of JSON-like data: mappings become read-only views, lists tuples."""
+    if isinstance(value, Mapping):
+        return MappingProxyType({key: freeze(item) for key, item in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(freeze(item) for item in value)
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class PlacedUnit:
     """A unit instance at a gap; ``gap`` k is just before block k (fixed slots: top and
-    rail at 0, bottom at the last visible gap)."""
+    rail at 0, bottom at the last visible gap).
+
+    Read-only through and through (``data`` is frozen on construction): an engine shares
+    placed units between the plans of readers who get the same placement."""
 
     id: str
     unit: str
@@ -51,7 +64,10 @@ class PlacedUnit:
     gap: int
     position: str
     reserved_height: float
-    data: dict[str, Any] = field(default_factory=dict)
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "data", freeze(self.data))
 
     def to_json(self) -> dict[str, Any]:
         item: dict[str, Any] = {
