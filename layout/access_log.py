@@ -34,7 +34,9 @@ class AccessLog:
 
 class _AccessLogMiddleware:
     """Plain ASGI middleware (no extra task or stream per request): it watches the status
-    that goes out, answers an unhandled error with a 500 problem, and writes the line."""
+    that goes out, answers an unhandled error with a 500 problem (or, when the response
+    has already started, lets the server end it and report the error), and writes the
+    line either way."""
 
     def __init__(self, app: ASGIApp, log: AccessLog) -> None:
         self.app = app
@@ -56,18 +58,20 @@ class _AccessLogMiddleware:
         try:
             await self.app(scope, receive, watched_send)
         except Exception:
+            if outcome["started"]:
+                raise  # the status line is out: the server ends the response and logs this
             outcome["status"] = 500
-            if not outcome["started"]:
-                failure = problem_response(500, "the server failed to handle this request")
-                await failure(scope, receive, send)
-        self.log.write(
-            {
-                "ts": round(time.time(), 3),
-                "method": scope["method"],
-                "path": scope["path"],
-                "status": outcome["status"],
-                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                "ruleset": state.get("ruleset"),
-                "cache_class": state.get("cache_class"),
-            }
-        )
+            failure = problem_response(500, "the server failed to handle this request")
+            await failure(scope, receive, send)
+        finally:
+            self.log.write(
+                {
+                    "ts": round(time.time(), 3),
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": outcome["status"],
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "ruleset": state.get("ruleset"),
+                    "cache_class": state.get("cache_class"),
+                }
+            )

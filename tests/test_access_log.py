@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+from collections.abc import AsyncIterator
 
 import httpx
+import pytest
 from fastapi import FastAPI, Request
+from fastapi.responses import StreamingResponse
 
 from layout.access_log import AccessLog
 
@@ -59,3 +62,22 @@ def test_handlers_name_the_rule_set_and_cache_class() -> None:
         200,
     )
     assert record["duration_ms"] >= 0
+
+
+def test_a_failure_after_the_status_went_out_reaches_the_server_and_is_logged() -> None:
+    stream = io.StringIO()
+    app = FastAPI()
+    AccessLog(stream).install(app)
+
+    @app.get("/stream")
+    async def stream_then_fail() -> StreamingResponse:
+        async def parts() -> AsyncIterator[bytes]:
+            yield b"first part"
+            raise RuntimeError("mid-stream")
+
+        return StreamingResponse(parts())
+
+    with pytest.raises(RuntimeError):
+        _get(app, "/stream")
+    record = json.loads(stream.getvalue())
+    assert (record["path"], record["status"]) == ("/stream", 200)
