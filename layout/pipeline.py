@@ -97,6 +97,22 @@ def measured(article: Article, profile: DeviceProfile) -> tuple[BlockSize, ...]:
     return _MEASURED.get_or_make(article, profile, lambda: tuple(measure(article, profile)))
 
 
+_GAPS: ArticleMemo[Gaps] = ArticleMemo()
+
+
+def measured_gaps(article: Article, profile: DeviceProfile) -> Gaps:
+    """The article's gaps for a device profile, built once per live article."""
+
+    def build() -> Gaps:
+        return Gaps.build(
+            measured(article, profile),
+            header_height=header_height(article, profile),
+            viewport_height=profile.viewport[1],
+        )
+
+    return _GAPS.get_or_make(article, profile, build)
+
+
 def build_plan(
     article: Article,
     viewer: Viewer,
@@ -119,9 +135,7 @@ def build_plan(
         article, viewer, rules.paywall, sizes, reader_meter(viewer, rules, secret, now)
     )
     visible = access.visible_blocks
-    gaps = Gaps.build(
-        sizes, header_height=header_height(article, profile), viewport_height=profile.viewport[1]
-    )
+    gaps = measured_gaps(article, profile)
     wall = Wall(access.wall, visible) if access.wall is not None else None
     reserved = {visible: WALL_HEIGHT} if wall else {}
 

@@ -90,8 +90,11 @@ class Wall:
     gap: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class BlockItem:
+    """A visible block in the plan's order (not frozen: a frozen dataclass sets each field
+    through object.__setattr__, and a render makes one of these per block)."""
+
     index: int
     block: Block
     size: BlockSize
