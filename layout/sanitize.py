@@ -201,9 +201,8 @@ _BODY = _cleaner(
 _FORBIDDEN_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 # The same characters as bytes of UTF-8: a C0 control or DEL is one byte there and never
-# part of a longer sequence, and U+FFFE/U+FFFF have fixed three-byte forms.
+# part of a longer sequence, and U+FFFE/U+FFFF have fixed three-byte forms (EF BF BE/BF).
 _FORBIDDEN_BYTES: Final = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
-_NONCHARACTER_BYTES: Final = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")
 
 
 def _is_clean(text: str) -> bool:
@@ -215,7 +214,7 @@ def _is_clean(text: str) -> bool:
         return False
     if len(data.translate(None, _FORBIDDEN_BYTES)) != len(data):
         return False
-    return not any(sequence in data for sequence in _NONCHARACTER_BYTES)
+    return b"\xef\xbf\xbe" not in data and b"\xef\xbf\xbf" not in data
 
 
 def strip_controls(text: str) -> str:
