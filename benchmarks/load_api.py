@@ -4,11 +4,13 @@
 
 Builds request payloads from shared corpus pages (body HTML + readability metadata, mobile
 anonymous viewer, default rules), starts ``layout serve --dev --echo`` on 127.0.0.1, checks
-every payload once, then runs wrk with the same payloads and settings against /v1/render and
-/v1/echo. The echo run is the ceiling of the stack (uvicorn + FastAPI + body read + wrk on
-the same machine); the render/echo throughput ratio is what the target applies to.
+every payload once, then runs wrk with the same payloads and settings against /v1/echo,
+/v1/render and /v1/echo again. Echo is the ceiling of the stack (uvicorn + FastAPI + body
+read + wrk on the same machine); the render throughput over that of both echo runs together
+(which bracket it, so a drift in the machine's speed weighs on both sides) is the ratio the
+target applies to.
 
-Exit 0 when the ratio reaches --target (0.35) and neither run had an error (non-2xx,
+Exit 0 when the ratio reaches --target (0.35) and no run had an error (non-2xx,
 socket errors, timeouts); 1 otherwise; 2 when wrk or the corpus is missing or the server
 fails to start. Traffic goes to 127.0.0.1 only; the server is always stopped.
 """
@@ -333,7 +335,30 @@ def describe(run: RunResult) -> str:
     )
 
 
-def report(args: argparse.Namespace, pages: int, render: RunResult, echo: RunResult) -> bool:
+def combined(first: RunResult, second: RunResult) -> RunResult:
+    """Two runs of one endpoint as one: throughput over both, the worse latencies."""
+    duration = first.duration_s + second.duration_s
+    return RunResult(
+        endpoint=first.endpoint,
+        requests=first.requests + second.requests,
+        duration_s=duration,
+        rps=(first.requests + second.requests) / duration if duration else 0.0,
+        p50_ms=max(first.p50_ms, second.p50_ms),
+        p90_ms=max(first.p90_ms, second.p90_ms),
+        p99_ms=max(first.p99_ms, second.p99_ms),
+        mean_ms=(first.mean_ms * first.requests + second.mean_ms * second.requests)
+        / max(1, first.requests + second.requests),
+        max_ms=max(first.max_ms, second.max_ms),
+        non2xx=first.non2xx + second.non2xx,
+        socket_errors=first.socket_errors + second.socket_errors,
+        timeouts=first.timeouts + second.timeouts,
+    )
+
+
+def report(
+    args: argparse.Namespace, pages: int, render: RunResult, echoes: tuple[RunResult, RunResult]
+) -> bool:
+    echo = combined(*echoes)
     ratio = render.rps / echo.rps if echo.rps else 0.0
     ratio_ok = ratio >= args.target
     errors_ok = render.errors == 0 and echo.errors == 0
@@ -343,12 +368,13 @@ def report(args: argparse.Namespace, pages: int, render: RunResult, echo: RunRes
         f"{args.workers} worker(s), wrk {args.threads} thread(s) x {args.connections} "
         f"connections, {args.duration} s per run (+{args.warmup} s warm-up)"
     )
+    print(describe(echoes[0]) + "  (before)")
     print(describe(render))
-    print(describe(echo))
+    print(describe(echoes[1]) + "  (after)")
     print(f"  render throughput  {render.rps:.1f} req/s")
     print(f"  render p50 / p99   {render.p50_ms:.1f} ms / {render.p99_ms:.1f} ms")
     print(f"  render errors      {render.errors}")
-    print(f"  echo throughput    {echo.rps:.1f} req/s")
+    print(f"  echo throughput    {echo.rps:.1f} req/s (the runs before and after render)")
     print(f"  ratio render/echo  {ratio:.3f} (target >= {args.target}): "
           f"{'PASS' if ratio_ok else 'FAIL'}")  # fmt: skip
     print(f"  zero errors        {'PASS' if errors_ok else 'FAIL'} "
@@ -395,13 +421,16 @@ def main(argv: list[str] | None = None) -> int:
             f"{len(payloads)} payloads ({', '.join(n for n, _ in payloads)}); "
             f"{sizes[0]}..{sizes[-1]} bytes, {sum(sizes) // len(sizes)} mean; server {base}"
         )
+        # Echo runs before and after render, so a drift in the machine's speed during the
+        # run weighs on both sides of the ratio.
+        echo_before = measure(args, base, "/v1/echo", script, manifest)
         render = measure(args, base, "/v1/render", script, manifest)
-        echo = measure(args, base, "/v1/echo", script, manifest)
+        echo_after = measure(args, base, "/v1/echo", script, manifest)
     finally:
         stop_server(proc)
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
-    return 0 if report(args, len(payloads), render, echo) else 1
+    return 0 if report(args, len(payloads), render, (echo_before, echo_after)) else 1
 
 
 if __name__ == "__main__":
