@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from layout.markup import inner_html, parse_fragment
+from layout.markup import inner_html, parse_fragment, text_of
 
 Element = etree._Element
 
@@ -167,7 +167,7 @@ def name_image_links(root: Element) -> None:
         if (
             not href
             or link.get("aria-label")
-            or "".join(str(part) for part in link.itertext()).strip()
+            or text_of(link)
         ):
             continue
         images = list(link.iter("img"))
