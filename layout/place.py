@@ -34,6 +34,7 @@ class _Context:
     gaps: Gaps
     state: PlacementState
     result: Placement
+    heights: dict[str, float] = field(default_factory=dict)
 
 
 def place(
@@ -85,8 +86,11 @@ def _eligible(ctx: _Context, unit: Unit) -> bool:
 
 
 def _height(ctx: _Context, unit: Unit) -> float:
-    device = ctx.viewer.device
-    return unit_height(unit, device, ctx.rules.device(device))
+    height = ctx.heights.get(unit.id)
+    if height is None:
+        device = ctx.viewer.device
+        height = ctx.heights[unit.id] = unit_height(unit, device, ctx.rules.device(device))
+    return height
 
 
 def _put(ctx: _Context, unit: Unit, gap: int, code: str, message: str) -> None:

@@ -43,7 +43,7 @@ class Decision:
 
 def freeze(value: Any) -> Any:
     """A read-only copy of JSON-like data: mappings become read-only views, lists tuples."""
-    if isinstance(value, Mapping):
+    if isinstance(value, dict | MappingProxyType):  # concrete types: an ABC check is slow
         return MappingProxyType({key: freeze(item) for key, item in value.items()})
     if isinstance(value, list | tuple):
         return tuple(freeze(item) for item in value)
