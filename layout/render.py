@@ -177,9 +177,9 @@ class _ArticleMarkup:
 
     Block templates see ``block``, ``level`` and ``article``; unit templates see ``unit``
     (or ``wall``), ``article`` and ``paywall``. Neither sees the reader, which is what
-    lets one rendering serve every reader. A unit is looked up by its id and gap and
-    reused only for the very same placed unit (an engine reuses placements), so a unit
-    placed anew, such as a reader's meter notice, is always rendered anew.
+    lets one rendering serve every reader. A unit is looked up by its id and gap (a wall
+    by its value) and reused only for an equal unit, so a reader's own meter notice is
+    rendered anew whenever its count differs.
 
     It is kept for as long as its article lives, so it must never refer to the article
     (that would keep it alive for good): the article is passed to each call.
@@ -189,8 +189,7 @@ class _ArticleMarkup:
         self._env = env
         self._levels = _outline_levels(blocks)
         self._blocks: dict[int, Markup] = {}
-        self._units: dict[tuple[str, int], tuple[PlacedUnit, object, Markup]] = {}
-        self._walls: dict[Wall, tuple[object, Markup]] = {}
+        self._units: dict[object, tuple[PlacedUnit | Wall, object, Markup]] = {}
 
     def block(self, article: Article, index: int) -> Markup:
         markup = self._blocks.get(index)
@@ -204,17 +203,13 @@ class _ArticleMarkup:
         return markup
 
     def unit(self, article: Article, item: PlacedUnit | Wall, paywall: object) -> Markup:
-        if isinstance(item, Wall):
-            # A wall is a value (variant and gap): an equal one renders the same.
-            wall_entry = self._walls.get(item)
-            if wall_entry is None or wall_entry[0] is not paywall:
-                rendered = self._render(article, item, paywall)
-                wall_entry = self._walls[item] = (paywall, rendered)
-            return wall_entry[1]
-        entry = self._units.get((item.id, item.gap))
-        if entry is None or entry[0] is not item or entry[1] is not paywall:
-            entry = (item, paywall, self._render(article, item, paywall))
-            self._units[(item.id, item.gap)] = entry
+        # A unit's HTML is a function of its value, the article and the paywall: an equal
+        # unit (or wall) at the same place renders the same. The identity test first keeps
+        # the common case, a placement the engine reused, to one comparison.
+        key = (item.id, item.gap) if isinstance(item, PlacedUnit) else item
+        entry = self._units.get(key)
+        if entry is None or entry[1] is not paywall or not (entry[0] is item or entry[0] == item):
+            entry = self._units[key] = (item, paywall, self._render(article, item, paywall))
         return entry[2]
 
     def _render(self, article: Article, item: PlacedUnit | Wall, paywall: object) -> Markup:
