@@ -9,7 +9,6 @@ cleanly falls back to raw html.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from functools import lru_cache
 from html import escape
 from typing import Any
@@ -74,7 +73,7 @@ def ingest_html(
         depth = nesting_depth(root)
         raise over_limit(default_id, "the element nesting depth", depth, limits.max_depth)
     repair_tree(root)
-    blocks = list(_Walker().blocks(root))
+    blocks = _Walker().walk(root)
     data = dict(meta)
     data.setdefault("id", default_id)
     leading = _leading_headline(blocks)
@@ -126,17 +125,25 @@ def is_phrasing_only(element: etree._Element) -> bool:
 
 
 class _Walker:
-    """Walks a sanitized tree and yields block data in reading order.
+    """Walks a sanitized tree and collects block data in reading order.
 
     Loose inline content is collected as markup until a block element ends the run; the
     walker remembers whether the run has text and which images it holds, so a run never
-    has to be parsed again.
+    has to be parsed again. Blocks go straight into one list: wrappers nest deeply in real
+    bodies, and a chain of generators would pass every block up through each level.
     """
 
     def __init__(self) -> None:
+        self.found: list[BlockData] = []
         self._inline: list[str] = []
         self._has_text = False
         self._images: list[etree._Element] = []
+
+    def walk(self, root: etree._Element) -> list[BlockData]:
+        """Every block of the tree under ``root``."""
+        self._children(root)
+        self._flush()
+        return self.found
 
     def _add_text(self, text: str | None) -> None:
         if text:
@@ -148,7 +155,7 @@ class _Walker:
         self._has_text = self._has_text or bool(text_of(source))
         self._images.extend(source.iter("img"))
 
-    def blocks(self, container: etree._Element) -> Iterator[BlockData]:
+    def _children(self, container: etree._Element) -> None:
         self._add_text(container.text)
         for child in container:
             if not isinstance(child.tag, str):
@@ -156,83 +163,82 @@ class _Walker:
             if child.tag in PHRASING and is_phrasing_only(child):
                 self._add_markup(outer_html(child), child)
             else:
-                yield from self._flush()
-                yield from self._element(child)
+                self._flush()
+                self._element(child)
             self._add_text(child.tail)
-        if container.getparent() is None:
-            yield from self._flush()
 
-    def _flush(self) -> Iterator[BlockData]:
+    def _flush(self) -> None:
         html = "".join(self._inline).strip()
         has_text, images = self._has_text, self._images
         self._inline, self._has_text, self._images = [], False, []
         if not html:
             return
         if has_text:
-            yield {"kind": "paragraph", "html": html}
+            self.found.append({"kind": "paragraph", "html": html})
         else:
-            yield from (_image(img) for img in images)
+            self.found.extend(_image(img) for img in images)
 
-    def _element(self, element: etree._Element) -> Iterator[BlockData]:
+    def _element(self, element: etree._Element) -> None:
         tag = element.tag
+        found = self.found
         if tag == "p":
-            yield from self._paragraph(element)
+            self._paragraph(element)
         elif tag in _HEADINGS:
-            yield _heading(element)
+            found.append(_heading(element))
         elif tag == "figure":
-            yield from self._figure(element)
+            found.append(_figure(element))
         elif tag == "img":
-            yield _image(element)
+            found.append(_image(element))
         elif tag == "iframe":
             video = video_from_iframe(element)
             if video is not None:
-                yield video
+                found.append(video)
         elif tag == "blockquote":
-            yield embed_from_blockquote(element) or _quote(element)
+            found.append(embed_from_blockquote(element) or _quote(element))
         elif tag in ("ul", "ol"):
-            yield _list(element)
+            found.append(_list(element))
         elif tag == "table":
-            yield {"kind": "table", "html": outer_html(element)}
+            found.append({"kind": "table", "html": outer_html(element)})
         elif tag == "hr":
-            yield {"kind": "divider"}
+            found.append({"kind": "divider"})
         elif tag in _WRAPPERS or tag in PHRASING:
-            yield from self._wrapper(element)
+            self._wrapper(element)
         else:
-            yield {"kind": "html", "html": outer_html(element)}
+            found.append({"kind": "html", "html": outer_html(element)})
 
-    def _wrapper(self, element: etree._Element) -> Iterator[BlockData]:
+    def _wrapper(self, element: etree._Element) -> None:
         if is_phrasing_only(element) and element.tag not in PHRASING:
-            yield from self._paragraph(element)
-            return
-        yield from self._wrapper_children(element)
+            self._paragraph(element)
+        else:
+            self._wrapper_children(element)
 
-    def _paragraph(self, element: etree._Element) -> Iterator[BlockData]:
+    def _paragraph(self, element: etree._Element) -> None:
         if not is_phrasing_only(element):
-            yield from self._wrapper_children(element)
+            self._wrapper_children(element)
             return
         related = _related(element)
         if related is not None:
-            yield related
+            self.found.append(related)
             return
         self._add_markup(inner_html(element), element)
-        yield from self._flush()
+        self._flush()
 
-    def _wrapper_children(self, element: etree._Element) -> Iterator[BlockData]:
-        yield from self.blocks(element)
-        yield from self._flush()
+    def _wrapper_children(self, element: etree._Element) -> None:
+        self._children(element)
+        self._flush()
 
-    def _figure(self, element: etree._Element) -> Iterator[BlockData]:
-        figure = _figure_image(element)
-        if figure is not None:
-            yield figure
-            return
-        iframe = next(element.iter("iframe"), None)
-        if iframe is not None and not text_of(element):
-            video = video_from_iframe(iframe)
-            if video is not None:
-                yield video
-                return
-        yield {"kind": "html", "html": outer_html(element)}
+
+def _figure(element: etree._Element) -> BlockData:
+    """A figure: an image block, a video, or raw html when it is anything more."""
+    figure = _figure_image(element)
+    if figure is not None:
+        return figure
+    iframe = next(element.iter("iframe"), None)
+    if iframe is not None and not text_of(element):
+        video = video_from_iframe(iframe)
+        if video is not None:
+            return video
+    return {"kind": "html", "html": outer_html(element)}
 
 
 def _heading(element: etree._Element) -> BlockData:
