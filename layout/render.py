@@ -194,9 +194,7 @@ class _ArticleMarkup:
     (that would keep it alive for good): the article is passed to each call.
     """
 
-    def __init__(
-        self, template: Callable[[str], jinja2.Template], blocks: Sequence[Block]
-    ) -> None:
+    def __init__(self, template: Callable[[str], jinja2.Template], blocks: Sequence[Block]) -> None:
         self._template = template
         self._levels = _outline_levels(blocks)
         self._blocks: dict[int, Markup] = {}

@@ -164,14 +164,14 @@ def name_image_links(root: Element) -> None:
     name it by where it goes, so a screen reader can announce it."""
     for link in root.iter("a"):
         href = link.get("href")
-        if (
-            not href
-            or link.get("aria-label")
-            or text_of(link)
-        ):
+        if not href or link.get("aria-label"):
             continue
-        images = list(link.iter("img"))
-        if images and all(not (img.get("alt") or "").strip() for img in images):
+        images = list(link.iter("img"))  # most links have none: the text is read last
+        if (
+            images
+            and all(not (img.get("alt") or "").strip() for img in images)
+            and not text_of(link)
+        ):
             target = urlsplit(href)
             place = (target.netloc + target.path).strip("/") or href
             link.set("aria-label", f"Link to {place}"[:200])
