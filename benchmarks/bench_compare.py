@@ -1,0 +1,58 @@
+"""The measured sides of ``compare.py`` as pytest-benchmark groups, over the corpus.
+
+    python -m pytest benchmarks/bench_compare.py --benchmark-only -p no:xdist
+
+Each benchmark processes all 45 corpus pages in one round with the very function that
+``compare.py`` times, so the script's sides keep working when it is not run, and each side
+can be compared with a saved run (``--benchmark-compare``).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import compare  # noqa: E402
+from tests.support.corpus import corpus_dirs  # noqa: E402
+
+PAGES = [(folder / "expected.html").read_text(encoding="utf-8") for folder in corpus_dirs()]
+PARAGRAPH = re.compile(r"<p[\s>]")
+BLOCKS = [compare.extract_blocks(html) for html in PAGES]
+
+
+def _all(side: Callable[[Any], str], inputs: list[Any]) -> list[str]:
+    return [side(each) for each in inputs]
+
+
+@pytest.mark.benchmark(group="compare")
+@pytest.mark.parametrize("side", ["floor_a", "peer", "bound", "engine"])
+def test_side_over_corpus(benchmark: Any, side: str) -> None:
+    outputs = benchmark(_all, getattr(compare, side), PAGES)
+    assert len(outputs) == len(PAGES) and all(outputs)
+    if side == "peer":
+        pairs = zip(PAGES, outputs, strict=True)
+        with_four = [out for html, out in pairs if len(PARAGRAPH.findall(html)) >= 4]
+        assert with_four and all('class="ad-slot"' in page for page in with_four)
+    if side == "engine":
+        assert all(page.startswith("<!DOCTYPE html>") for page in outputs)
+
+
+@pytest.mark.benchmark(group="compare")
+def test_floor_b_over_corpus(benchmark: Any) -> None:
+    outputs = benchmark(_all, compare.floor_b, BLOCKS)
+    assert all(page.startswith("<!DOCTYPE html>") for page in outputs)
+
+
+def test_bound_is_sanitized() -> None:
+    """The bound does the engine's sanitizing: what nh3 removes is gone from its output."""
+    page = compare.bound('<p onclick="x()">Text<script>alert(1)</script></p>')
+    assert "onclick" not in page and "script" not in page and "Text" in page
