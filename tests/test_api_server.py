@@ -559,7 +559,7 @@ def test_etag_and_if_none_match(client: httpx.Client, fmt: str) -> None:
 def test_access_log_has_one_line_per_request_and_no_article_text(
     client: httpx.Client, server: RunningServer
 ) -> None:
-    before = len(server.wait_for_log(0))
+    before = server.log_mark()
     earlier = len(server.stderr())
     data = article(FREE)
     expected = [
@@ -606,7 +606,7 @@ def test_access_log_records_a_request_whatever_its_outcome(
     client: httpx.Client, server: RunningServer
 ) -> None:
     """Also a request the server fails on (today: body HTML with a control character)."""
-    before = len(server.wait_for_log(0))
+    before = server.log_mark()
     response = render(client, {"article_html": "<p>Tick \x15 tock.</p>"})
     records = server.wait_for_log(before + 1, timeout=2.0)[before:]
     assert [(r["path"], r["status"]) for r in records] == [("/v1/render", response.status_code)]

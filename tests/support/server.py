@@ -63,6 +63,23 @@ class RunningServer:
                 records.append(record)
         return records
 
+    def log_mark(self, timeout: float = 5.0) -> int:
+        """The number of access log records once every earlier request's record is in.
+
+        A record is written after its response is sent, so a client can run ahead of the
+        log. A request to a path of its own is sent, and its record awaited: the records
+        of requests that finished before it are in by then."""
+        path = f"/log-mark-{time.monotonic_ns()}"
+        httpx.get(self.url + path, timeout=timeout)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            records = self.log_records()
+            marks = [index for index, record in enumerate(records) if record.get("path") == path]
+            if marks:
+                return marks[0] + 1
+            time.sleep(0.05)
+        raise AssertionError(f"the access log never recorded {path}")
+
     def wait_for_log(self, count: int, timeout: float = 5.0) -> list[dict[str, Any]]:
         """The access log once it holds at least ``count`` records (or as it is at timeout)."""
         deadline = time.monotonic() + timeout
