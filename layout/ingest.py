@@ -201,30 +201,26 @@ class _Walker:
             found.append({"kind": "table", "html": outer_html(element)})
         elif tag == "hr":
             found.append({"kind": "divider"})
-        elif tag in _WRAPPERS or tag in PHRASING:
-            self._wrapper(element)
-        else:
+        elif tag not in _WRAPPERS and tag not in PHRASING:
             found.append({"kind": "html", "html": outer_html(element)})
-
-    def _wrapper(self, element: etree._Element) -> None:
-        if is_phrasing_only(element) and element.tag not in PHRASING:
+        elif tag not in PHRASING and is_phrasing_only(element):
             self._paragraph(element)
         else:
-            self._wrapper_children(element)
+            # A wrapper: unwrapped in place. The recursion is two frames a level (this
+            # and ``_children``), which is what MAX_SUPPORTED_DEPTH counts on.
+            self._children(element)
+            self._flush()
 
     def _paragraph(self, element: etree._Element) -> None:
         if not is_phrasing_only(element):
-            self._wrapper_children(element)
+            self._children(element)
+            self._flush()
             return
         related = _related(element)
         if related is not None:
             self.found.append(related)
             return
         self._add_markup(inner_html(element), element)
-        self._flush()
-
-    def _wrapper_children(self, element: etree._Element) -> None:
-        self._children(element)
         self._flush()
 
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from layout.errors import InputError, Problem
 
-# Ingest walks nested wrappers recursively; deeper than this would exhaust the stack.
+# Ingest walks nested wrappers recursively, two frames a level: 250 levels leave room for
+# a caller hundreds of frames deep within the default recursion limit of 1,000.
 MAX_SUPPORTED_DEPTH = 250
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from layout import Engine, Viewer
+from layout import Article, Engine, Viewer
 from layout.article import article_from_data
-from layout.limits import LimitError, Limits
+from layout.limits import MAX_SUPPORTED_DEPTH, LimitError, Limits
 from layout.sources import article_from_html
 from tests.support.corpus import ROOT
 
@@ -38,6 +38,21 @@ def test_the_depth_limit_is_configurable() -> None:
         Limits(max_depth=10_000)  # the walker's stack supports 250 at most
     with pytest.raises(LimitError):
         article_from_html(nested(30), {}, source="b", limits=Limits(max_depth=20))
+
+
+def test_the_deepest_nesting_the_limits_accept_is_ingested_from_a_deep_stack() -> None:
+    """MAX_SUPPORTED_DEPTH is a promise: a body at that depth is walked, not refused with a
+    RecursionError, even when the caller is itself deep in a stack (a server, a test)."""
+    body = nested(MAX_SUPPORTED_DEPTH - 2)  # + the paragraph + the fragment's own root
+    limits = Limits(max_depth=MAX_SUPPORTED_DEPTH)
+
+    def from_depth(frames: int) -> Article:
+        if frames:
+            return from_depth(frames - 1)
+        return article_from_html(body, {}, source="b", limits=limits)
+
+    article = from_depth(200)
+    assert [block.kind for block in article.blocks] == ["paragraph", "paragraph"]
 
 
 def test_body_over_the_size_limit_is_refused() -> None:
