@@ -30,7 +30,9 @@ def parse_fragment(html: str, parent: str = "div") -> Element:
 
 
 def inner_html(element: Element) -> str:
-    """The markup inside an element, as lxml serializes it.
+    """The markup inside an element of a tree parsed from sanitized markup, as lxml
+    serializes it. (Elsewhere the two paths below can differ: a script's text, a control
+    character; sanitized markup has neither.)
 
     An element without attributes is serialized whole, in one call, and its own tags cut
     off: ``<tag>`` and ``</tag>`` are then known exactly. That is the common case (a

@@ -120,8 +120,10 @@ class Renderer:
         self._templates: dict[str, jinja2.Template] = {}
 
     def template(self, name: str) -> jinja2.Template:
-        """A theme template by name, looked up once: the environment does not reload
-        templates, so the one it returned first stays the one it would return."""
+        """A theme template by name, looked up once and kept for the renderer's life.
+
+        Templates are not reloaded (``auto_reload`` is off; a changed theme means a new
+        renderer), so keeping the first one returned changes nothing but the cost."""
         template = self._templates.get(name)
         if template is None:
             template = self._templates[name] = self.env.get_template(name)
