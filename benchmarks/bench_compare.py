@@ -3,8 +3,9 @@
     python -m pytest benchmarks/bench_compare.py --benchmark-only -p no:xdist
 
 Each benchmark processes all 45 corpus pages in one round with the very function that
-``compare.py`` times, so the script's sides keep working when it is not run, and each side
-can be compared with a saved run (``--benchmark-compare``).
+``compare.py`` times, so the sides keep working between runs of the script, and each side
+can be compared with a saved run (``--benchmark-compare``). The script's report itself runs
+once here too, on two pages, without the scaling part.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import lxml.html
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,11 +35,19 @@ def _all(side: Callable[[Any], str], inputs: list[Any]) -> list[str]:
     return [side(each) for each in inputs]
 
 
+def _words(html: str) -> str:
+    return " ".join(lxml.html.fragment_fromstring(html, create_parent="div").text_content().split())
+
+
 @pytest.mark.benchmark(group="compare")
 @pytest.mark.parametrize("side", ["floor_a", "peer", "bound", "engine"])
 def test_side_over_corpus(benchmark: Any, side: str) -> None:
     outputs = benchmark(_all, getattr(compare, side), PAGES)
     assert len(outputs) == len(PAGES) and all(outputs)
+    if side in ("floor_a", "bound"):
+        # Both sides do the whole work of their description: every word comes back.
+        for html, out in zip(PAGES, outputs, strict=True):
+            assert _words(out) == _words(html)
     if side == "peer":
         pairs = zip(PAGES, outputs, strict=True)
         with_four = [out for html, out in pairs if len(PARAGRAPH.findall(html)) >= 4]
@@ -56,3 +66,17 @@ def test_bound_is_sanitized() -> None:
     """The bound does the engine's sanitizing: what nh3 removes is gone from its output."""
     page = compare.bound('<p onclick="x()">Text<script>alert(1)</script></p>')
     assert "onclick" not in page and "script" not in page and "Text" in page
+
+
+def test_report_prints_every_side_and_both_corpus_targets(capsys: Any) -> None:
+    status = compare.main(["--rounds", "1", "--pages", "2", "--corpus-only"])
+    report = capsys.readouterr().out
+    assert "corpus pages: 2, best of 1 rounds each" in report
+    for side in ("floor_a", "floor_b", "peer", "bound", "engine", "per_view"):
+        assert f"  {side} " in report
+    verdicts = [line for line in report.splitlines() if "(target " in line]
+    assert [line.split("=")[0].strip() for line in verdicts] == [
+        "engine / (floor A + floor B)",
+        "peer / engine",
+    ]
+    assert status == (1 if any(line.endswith("FAIL") for line in verdicts) else 0)
