@@ -30,18 +30,7 @@ def parse_fragment(html: str, parent: str = "div") -> Element:
 
 
 def inner_html(element: Element) -> str:
-    """The markup inside an element of a tree parsed from sanitized markup, as lxml
-    serializes it. (Elsewhere the two paths below can differ: a script's text, a control
-    character; sanitized markup has neither.)
-
-    An element without attributes is serialized whole, in one call, and its own tags cut
-    off: ``<tag>`` and ``</tag>`` are then known exactly. That is the common case (a
-    paragraph, a list item) and costs a fraction of one call per child."""
-    if not element.attrib and isinstance(element.tag, str):
-        whole = etree.tostring(element, method="html", encoding="unicode", with_tail=False)
-        start, end = len(element.tag) + 2, len(element.tag) + 3
-        if whole.startswith(f"<{element.tag}>") and whole.endswith(f"</{element.tag}>"):
-            return whole[start:-end]
+    """The markup inside an element, as lxml serializes it."""
     parts = [escape(element.text, quote=False)] if element.text else []
     parts.extend(etree.tostring(child, method="html", encoding="unicode") for child in element)
     return "".join(parts)
