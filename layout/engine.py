@@ -88,7 +88,7 @@ class Engine:
             if unit.template is None:
                 continue
             try:
-                self.renderer.template(unit.template)
+                self.renderer.env.get_template(unit.template)
             except jinja2.TemplateNotFound:
                 problems.append(
                     Problem(

@@ -7,7 +7,7 @@ fail loudly; the only markup passed through unescaped is what ``sanitize`` produ
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -117,21 +117,10 @@ class Renderer:
         self._page = self.env.get_template("page.html.j2")
         self._fragment = self.env.get_template("article.html.j2")
         self._markup: ArticleMemo[_ArticleMarkup] = ArticleMemo()
-        self._templates: dict[str, jinja2.Template] = {}
-
-    def template(self, name: str) -> jinja2.Template:
-        """A theme template by name, looked up once and kept for the renderer's life.
-
-        Templates are not reloaded (``auto_reload`` is off; a changed theme means a new
-        renderer), so keeping the first one returned changes nothing but the cost."""
-        template = self._templates.get(name)
-        if template is None:
-            template = self._templates[name] = self.env.get_template(name)
-        return template
 
     def _article_markup(self, article: Article) -> _ArticleMarkup:
         return self._markup.get_or_make(
-            article, None, lambda: _ArticleMarkup(self.template, article.blocks)
+            article, None, lambda: _ArticleMarkup(self.env, article.blocks)
         )
 
     def _body(self, plan: LayoutPlan, context: dict[str, Any]) -> tuple[Markup, Markup]:
@@ -196,8 +185,8 @@ class _ArticleMarkup:
     (that would keep it alive for good): the article is passed to each call.
     """
 
-    def __init__(self, template: Callable[[str], jinja2.Template], blocks: Sequence[Block]) -> None:
-        self._template = template
+    def __init__(self, env: jinja2.Environment, blocks: Sequence[Block]) -> None:
+        self._env = env
         self._levels = _outline_levels(blocks)
         self._blocks: dict[int, Markup] = {}
         self._units: dict[object, tuple[PlacedUnit | Wall, object, Markup]] = {}
@@ -206,7 +195,7 @@ class _ArticleMarkup:
         markup = self._blocks.get(index)
         if markup is None:
             block = article.blocks[index]
-            template = self._template(_block_template(block.kind))
+            template = self._env.get_template(_block_template(block.kind))
             level = self._levels.get(index, 0)
             variables = {"block": block, "level": level, "article": article}
             markup = render_small(template, variables)
@@ -224,7 +213,7 @@ class _ArticleMarkup:
         return entry[2]
 
     def _render(self, article: Article, item: PlacedUnit | Wall, paywall: object) -> Markup:
-        template = self._template(_template_name(item))
+        template = self._env.get_template(_template_name(item))
         unit = item if isinstance(item, PlacedUnit) else None
         wall = item if isinstance(item, Wall) else None
         context = {"unit": unit, "wall": wall, "article": article, "paywall": paywall}
