@@ -69,11 +69,12 @@ def test_bound_is_sanitized() -> None:
 
 
 def test_report_prints_every_side_and_both_corpus_targets(capsys: Any) -> None:
-    status = compare.main(["--rounds", "1", "--pages", "2", "--corpus-only"])
+    status = compare.main(["--rounds", "1", "--pages", "2", "--corpus-only", "--unsanitized"])
     report = capsys.readouterr().out
     assert "corpus pages: 2, best of 1 rounds each" in report
-    for side in ("floor_a", "floor_b", "peer", "bound", "engine", "per_view"):
+    for side in ("floor_a", "floor_b", "peer", "bound", "engine", "per_view", "unsanitized"):
         assert f"  {side} " in report
+    assert "(unsanitized: the engine with nh3 switched off" in report
     verdicts = [line for line in report.splitlines() if "(target " in line]
     assert [line.split("=")[0].strip() for line in verdicts] == [
         "engine / (floor A + floor B)",
