@@ -24,9 +24,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks import compare  # noqa: E402
-from tests.support.corpus import corpus_dirs  # noqa: E402
 
-PAGES = [(folder / "expected.html").read_text(encoding="utf-8") for folder in corpus_dirs()]
+PAGES = compare.corpus_pages()
 PARAGRAPH = re.compile(r"<p[\s>]")
 BLOCKS = [compare.extract_blocks(html) for html in PAGES]
 

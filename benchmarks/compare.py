@@ -52,13 +52,18 @@ sys.path.insert(0, str(ROOT))
 from layout import Article, Engine, Viewer, ingest  # noqa: E402
 from layout.sanitize import clean_body  # noqa: E402
 from layout.sources import article_from_html  # noqa: E402
-from tests.support.corpus import corpus_dirs  # noqa: E402
+from tests.support.corpus import corpus_sources  # noqa: E402
 
 TRIVIAL = jinja2.Environment(autoescape=True).from_string(
     "<!DOCTYPE html><html><body>{% for b in blocks %}<div>{{ b }}</div>{% endfor %}</body></html>"
 )
 ENGINE = Engine(development=True)
 VIEWER = Viewer(device="mobile", audience="anonymous")
+
+
+def corpus_pages(count: int | None = None) -> list[str]:
+    """The body HTML of the corpus pages (the first ``count``, or all)."""
+    return [source.text for source in corpus_sources()[:count]]
 
 
 def floor_a(html: str) -> str:
@@ -180,12 +185,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus-only", action="store_true", help="leave out the scaling")
     parser.add_argument("--unsanitized", action="store_true", help="also time it without nh3")
     args = parser.parse_args(argv)
-    folders = corpus_dirs()[: args.pages]
-    pages = [(d.name, (d / "expected.html").read_text(encoding="utf-8")) for d in folders]
+    pages = corpus_pages(args.pages)
     names = ("floor_a", "floor_b", "peer", "bound", "engine", "per_view")
     names += ("unsanitized",) if args.unsanitized else ()
     totals: dict[str, list[float]] = {name: [] for name in names}
-    for _, html in pages:
+    for html in pages:
         blocks = extract_blocks(html)
         engine(html)  # warm caches (templates, regexes) before timing
         totals["floor_a"].append(best(floor_a, html, args.rounds))

@@ -22,8 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.compare import engine  # noqa: E402
-from tests.support.corpus import corpus_dirs  # noqa: E402
+from benchmarks.compare import corpus_pages, engine  # noqa: E402
 
 INTERVAL_SECONDS = 0.0002
 
@@ -47,9 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=None, help="the first N corpus pages")
     parser.add_argument("--html", type=Path, default=None, help="also write an HTML report")
     args = parser.parse_args(argv)
-    folders = corpus_dirs()[: args.pages]
-    pages = [(folder / "expected.html").read_text(encoding="utf-8") for folder in folders]
-    profiler = profile(pages, args.rounds)
+    profiler = profile(corpus_pages(args.pages), args.rounds)
     print(profiler.output_text(unicode=True, color=False))
     if args.html is not None:
         args.html.write_text(profiler.output_html(), encoding="utf-8")

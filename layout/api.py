@@ -7,8 +7,8 @@
 
 Errors are RFC 9457 problem+json; bad input is a 4xx, never a 500. A render runs on the
 worker's event loop (CPU-bound work, one worker process per core), bounded by the render
-time budget. The meter travels in an
-HttpOnly cookie; responses carry the cache class's Cache-Control and Vary, and an ETag.
+time budget. The meter travels in an HttpOnly cookie; responses carry the cache class's
+Cache-Control and Vary, and an ETag.
 """
 
 from __future__ import annotations
