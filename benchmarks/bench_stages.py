@@ -34,7 +34,7 @@ from layout.measure import BlockSize, header_height, measure  # noqa: E402
 from layout.pipeline import WALL_HEIGHT, reader_meter  # noqa: E402
 from layout.place import place  # noqa: E402
 from layout.plan import LayoutPlan  # noqa: E402
-from layout.sources import article_from_html, article_from_json  # noqa: E402
+from layout.sources import article_from_html, article_from_json, meta_path_for  # noqa: E402
 from tests.support.corpus import corpus_sources, sample_sources  # noqa: E402
 
 NOW = datetime(2026, 11, 15, 12, 0, tzinfo=UTC)
@@ -63,7 +63,7 @@ class Document:
 def _documents() -> list[Document]:
     found = []
     for source in sample_sources():
-        meta_path = source.path.with_suffix(".meta.json")
+        meta_path = meta_path_for(source.path)
         meta = {}
         if source.is_html and meta_path.exists():
             meta = json.loads(meta_path.read_text(encoding="utf-8"))

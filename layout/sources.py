@@ -20,12 +20,17 @@ from layout.locate import problems_from_validation
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 
 
+def meta_path_for(html_path: Path) -> Path:
+    """Where a body HTML file's optional metadata lives: NAME.meta.json beside it."""
+    return html_path.with_name(html_path.stem + ".meta.json")
+
+
 def load_article(path: str | Path) -> Article:
     """Load an article JSON file, or a body HTML file with its optional NAME.meta.json."""
     path = Path(path)
     text = read_text(path)
     if path.suffix.lower() in HTML_SUFFIXES:
-        meta_path = path.with_name(path.stem + ".meta.json")
+        meta_path = meta_path_for(path)
         meta_text = read_text(meta_path) if meta_path.exists() else "{}"
         meta = parse_json(meta_text, str(meta_path))
         try:
