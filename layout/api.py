@@ -89,7 +89,7 @@ def _wants_json(request: Request) -> bool:
 
 @lru_cache(maxsize=32)
 def _inline_engine(rules_json: str, development: bool, secret: str | None) -> Engine:
-    rules = parse_rules(rules_json, source="request rules")
+    rules = parse_rules(rules_json, source="request rules", development=development)
     return Engine(rules, development=development, meter_secret=secret)
 
 
@@ -107,7 +107,7 @@ def create_app(
     def make_engine(rules: RuleSet) -> Engine:
         return Engine(rules, development=development, meter_secret=meter_secret)
 
-    registry = RuleSetRegistry(rules_dir, make_engine)
+    registry = RuleSetRegistry(rules_dir, make_engine, development=development)
     log = access_log or AccessLog()
 
     @asynccontextmanager
@@ -243,7 +243,7 @@ def _add_routes(
             )
         try:
             text = raw.decode("utf-8")
-            rules = parse_rules(text, source="body")
+            rules = parse_rules(text, source="body", development=development)
         except UnicodeDecodeError:
             return problem_response(400, "the body is not UTF-8 text")
         except LayoutError as error:

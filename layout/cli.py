@@ -102,7 +102,7 @@ def write_output(text: str, output: Path | None) -> None:
 def _engine(rules: Path | None, templates: Path | None = None) -> Engine:
     if templates is not None and not templates.is_dir():
         fail([f"{templates}: --templates expects a directory; found none there"])
-    ruleset = guarded(lambda: load_rules(rules))
+    ruleset = guarded(lambda: load_rules(rules, development=True))
     # The CLI is a local tool: metering uses the development secret unless one is set.
     return guarded(lambda: Engine(ruleset, templates=templates, development=True))
 
@@ -161,7 +161,7 @@ class CheckFormat(StrEnum):
 def _rules_source(path: Path | None) -> tuple[str, str]:
     """(text, name) of a rule file, validated, for workers that parse it themselves."""
     target = path if path is not None else DEFAULT_RULES_PATH
-    ruleset = guarded(lambda: load_rules(target))
+    ruleset = guarded(lambda: load_rules(target, development=True))
     return target.read_text(encoding="utf-8"), f"{target}#{ruleset.name}"
 
 

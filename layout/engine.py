@@ -21,10 +21,11 @@ from layout.access import CACHE_HEADERS
 from layout.adconfig import gpt_config
 from layout.article import Article
 from layout.cache import ArticleMemo
+from layout.development import is_development
 from layout.errors import ConfigError, Problem
 from layout.limits import DEFAULT_LIMITS, Limits, over_limit
 from layout.meter import encode_meter
-from layout.pipeline import build_plan, is_development, resolve_meter_secret, utc_now
+from layout.pipeline import build_plan, resolve_meter_secret, utc_now
 from layout.place import Placement
 from layout.plan import LayoutPlan
 from layout.render import Renderer

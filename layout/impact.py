@@ -26,7 +26,7 @@ ViewerSpec = tuple[str, str]
 @lru_cache(maxsize=8)
 def _engine(rules_text: str, source: str) -> Engine:
     """One engine per rule set per process (workers reuse it for every article)."""
-    return Engine(parse_rules(rules_text, source=source), development=True)
+    return Engine(parse_rules(rules_text, source=source, development=True), development=True)
 
 
 def article_impact(

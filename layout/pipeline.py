@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from layout.access import AccessDecision, decide_access
 from layout.article import Article
 from layout.cache import ArticleMemo
+from layout.development import is_development
 from layout.errors import ConfigError, Problem
 from layout.gaps import Gaps
 from layout.limits import DEFAULT_LIMITS, Limits, over_limit
@@ -29,11 +30,6 @@ METER_NOTICE_HEIGHT = 64.0
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def is_development(development: bool | None) -> bool:
-    """Development mode: explicit, else the LAYOUT_DEV=1 environment variable."""
-    return development if development is not None else os.environ.get("LAYOUT_DEV") == "1"
 
 
 def resolve_meter_secret(

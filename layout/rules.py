@@ -16,15 +16,17 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from layout.article import BlockKind
+from layout.development import is_development
 from layout.errors import ConfigError, Problem
 from layout.locate import node_at, problems_from_validation
 from layout.measure import DEFAULT_DEVICES, DeviceProfile
-from layout.sanitize import is_safe_url
+from layout.urls import HOSTNAME, library_url_problem, rule_url_problem
 from layout.viewer import Device
 
 UnitKind = Literal["ad", "promo", "video", "related"]
@@ -35,6 +37,20 @@ DEFAULT_RULES_PATH = Path(__file__).resolve().parent / "defaults" / "news-defaul
 
 class _Rule(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _development(info: ValidationInfo) -> bool:
+    """Whether the rules are read for development (``parse_rules(development=...)``);
+    rules built in code follow the process's development mode."""
+    context = info.context or {}
+    return is_development(context.get("development"))
+
+
+def _checked_url(value: str, info: ValidationInfo, *, relative: bool) -> str:
+    problem = rule_url_problem(value, development=_development(info), relative=relative)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
 
 
 class Distance(_Rule):
@@ -100,23 +116,30 @@ class Targeting(_Rule):
 
 
 class VideoItem(_Rule):
-    provider: str
-    video_id: str
+    """A playlist video: the player is built from the provider and the id."""
+
+    provider: Literal["youtube", "vimeo", "dailymotion"]
+    video_id: str = Field(pattern=r"^[\w-]{1,64}$")
     title: str
     duration: int | None = Field(None, ge=0)
     poster: str | None = None
 
+    @field_validator("poster")
+    @classmethod
+    def _web_image(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return value if value is None else _checked_url(value, info, relative=True)
+
 
 class Link(_Rule):
+    """A link the page shows (a promo's action, a related card): https, or a site path."""
+
     url: str
     title: str
 
     @field_validator("url")
     @classmethod
-    def _safe(cls, value: str) -> str:
-        if not is_safe_url(value):
-            raise ValueError("an http(s), mailto or relative URL")
-        return value
+    def _web_link(cls, value: str, info: ValidationInfo) -> str:
+        return _checked_url(value, info, relative=True)
 
 
 class Unit(_Rule):
@@ -180,15 +203,39 @@ class Density(_Rule):
 
 
 class Ads(_Rule):
+    library_hosts: list[str] = Field(
+        default_factory=list,
+        description="hosts added to the built-in allowlist of ad-library script hosts",
+    )
     library: str | None = Field(
         "https://securepubads.g.doubleclick.net/tag/js/gpt.js",
-        description="the GPT library URL, or null to leave loading it to the page",
+        description="the ad library script URL (an allowed host), or null: the page loads it",
     )
     single_request: bool = True
     brand_safety_off: list[str] = Field(
         default_factory=lambda: ["tragedy", "adult", "violence"],
         description="article brand-safety tags that switch all ads off",
     )
+
+    @field_validator("library_hosts")
+    @classmethod
+    def _host_names(cls, hosts: list[str]) -> list[str]:
+        for host in hosts:
+            if len(host) > 253 or not HOSTNAME.match(host):
+                raise ValueError(f"lower-case host names such as cdn.example.com; {host!r} is not")
+        return hosts
+
+    @field_validator("library")
+    @classmethod
+    def _library_allowed(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """The library becomes a script on every page: only from an allowed host."""
+        if value is None:
+            return None
+        hosts = info.data.get("library_hosts", [])
+        problem = library_url_problem(value, development=_development(info), extra_hosts=hosts)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
 
 
 class Meter(_Rule):
@@ -232,15 +279,17 @@ class RuleSet(_Rule):
         return self.devices.get(name) or DEFAULT_DEVICES[name]
 
 
-def parse_rules(text: str, *, source: str) -> RuleSet:
-    """A rule set from YAML or JSON text; ``source`` names it in errors."""
+def parse_rules(text: str, *, source: str, development: bool | None = None) -> RuleSet:
+    """A rule set from YAML or JSON text; ``source`` names it in errors.
+
+    ``development`` (default: the process's mode) lets the rules name plain-http URLs."""
     data = _parse_document(text, source)
     if not isinstance(data, dict):
         found = "nothing" if data is None else type(data).__name__
         problem = Problem("", f"expected a mapping of rules; found {found}", line=1)
         raise ConfigError(source, [problem])
     try:
-        rules = RuleSet.model_validate(data)
+        rules = RuleSet.model_validate(data, context={"development": is_development(development)})
     except ValidationError as error:
         raise ConfigError(source, problems_from_validation(error, text)) from None
     duplicates = _duplicate_unit_ids(rules, text)
@@ -300,7 +349,7 @@ def _duplicate_unit_ids(rules: RuleSet, text: str) -> list[Problem]:
     return problems
 
 
-def load_rules(path: str | Path | None = None) -> RuleSet:
+def load_rules(path: str | Path | None = None, *, development: bool | None = None) -> RuleSet:
     """Load a rule file (YAML or JSON); without a path, the built-in default rule set."""
     path = Path(path) if path is not None else DEFAULT_RULES_PATH
     try:
@@ -311,4 +360,4 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
         raise ConfigError(
             str(path), [Problem("", f"cannot read the rule file ({error})")]
         ) from None
-    return parse_rules(text, source=str(path))
+    return parse_rules(text, source=str(path), development=development)

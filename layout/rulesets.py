@@ -43,9 +43,16 @@ class Entry:
 class RuleSetRegistry:
     """Named engines, one per rule file in a folder, plus the built-in default."""
 
-    def __init__(self, folder: Path | None, make_engine: Callable[[RuleSet], Engine]) -> None:
+    def __init__(
+        self,
+        folder: Path | None,
+        make_engine: Callable[[RuleSet], Engine],
+        *,
+        development: bool = False,
+    ) -> None:
         self.folder = folder
         self._make_engine = make_engine
+        self._development = development
         self._lock = threading.Lock()
         self._entries: dict[str, Entry] = {}
         self.default: Engine = make_engine(load_rules())
@@ -64,7 +71,7 @@ class RuleSetRegistry:
                 self._entries.pop(name, None)
             return
         try:
-            engine = self._make_engine(load_rules(path))
+            engine = self._make_engine(load_rules(path, development=self._development))
         except LayoutError as error:
             entry.error = "; ".join(error.lines())
             return

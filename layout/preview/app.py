@@ -64,7 +64,7 @@ class PreviewState:
             articles[key] = path
         self.articles = articles  # swapped whole: requests never see it half built
         try:
-            rules = preview_rules(load_rules(self.rules_path))
+            rules = preview_rules(load_rules(self.rules_path, development=True))
             self.engine = Engine(rules, templates=self.templates, development=True)
             self.error = None
         except LayoutError as error:
