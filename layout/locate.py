@@ -18,9 +18,12 @@ from layout.errors import Problem
 
 
 def node_at(text: str, path: Sequence[str | int]) -> yaml.Node | None:
-    """The YAML node at ``path`` (keys and list indexes), or the deepest one found."""
+    """The YAML node at ``path`` (keys and list indexes), or the deepest one found; None
+    when the text cannot be composed (positions are a help, never a new failure)."""
     try:
         node: yaml.Node | None = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        return None  # PyYAML composes recursively: a document nested too deep for it
     except yaml.YAMLError:
         if "\t" not in text:
             return None

@@ -94,7 +94,9 @@ def decode_meter(token: str | None, secret: bytes, current_period: str) -> Meter
         if not hmac.compare_digest(_sign(secret, payload), signature):
             return fresh
         data = json.loads(_unb64(payload))
-    except (ValueError, UnicodeError):
+    except (ValueError, UnicodeError, RecursionError):
+        # RecursionError: a validly signed payload of deeply nested JSON (the secret's
+        # holder is trusted, but a token is still read as untrusted text).
         return fresh
     if not isinstance(data, dict) or data.get("p") != current_period:
         return fresh

@@ -11,6 +11,8 @@ import re
 from html import escape
 from urllib.parse import urlencode
 
+from layout.values import ascii_int
+
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _ATTR = re.compile(r'\s(src|srcset|width|height)="([^"]*)"', re.IGNORECASE)
 _EXTERNAL = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
@@ -27,8 +29,8 @@ PREVIEW_ASSETS = (
 
 
 def placeholder_url(width: str | None, height: str | None) -> str:
-    w = width if width and width.isdigit() else "16"
-    h = height if height and height.isdigit() else "9"
+    w = str(ascii_int(width, maximum=4000) or 16)
+    h = str(ascii_int(height, maximum=4000) or 9)
     return "/stub-image?" + urlencode({"w": w, "h": h})
 
 
