@@ -21,8 +21,8 @@ from pydantic import (
     model_validator,
 )
 
-from layout.repair import repair_html
-from layout.sanitize import clean_flow, clean_inline, is_safe_url, scrub
+from layout.repair import clean_block_html
+from layout.sanitize import clean_inline, is_safe_url, scrub
 
 
 def _already_sanitized(info: ValidationInfo) -> bool:
@@ -110,7 +110,7 @@ class ListBlock(_Model):
     def _sanitize_items(cls, value: list[str], info: ValidationInfo) -> list[str]:
         if _already_sanitized(info):
             return value
-        return [repair_html(clean_flow(item)) for item in value]
+        return [clean_block_html(item) for item in value]
 
     @property
     def item_markup(self) -> list[Markup]:
@@ -125,7 +125,7 @@ class _FlowHtml(_Model):
     @field_validator("html")
     @classmethod
     def _sanitize(cls, value: str, info: ValidationInfo) -> str:
-        return value if _already_sanitized(info) else repair_html(clean_flow(value))
+        return value if _already_sanitized(info) else clean_block_html(value)
 
     @property
     def markup(self) -> Markup:

@@ -16,11 +16,19 @@ from typing import Any
 from lxml import etree
 
 from layout.article import Article, article_from_data
-from layout.embeds import embed_from_blockquote, video_from_iframe
+from layout.embeds import embed_from_blockquote, frame_provider, video_from_iframe
 from layout.limits import DEFAULT_LIMITS, Limits, over_limit
-from layout.markup import inner_html, markup_text, outer_html, parse_fragment, text_of
+from layout.markup import (
+    drop_keeping_tail,
+    inner_html,
+    markup_text,
+    outer_html,
+    parse_fragment,
+    text_of,
+)
 from layout.repair import repair_tree
 from layout.sanitize import PHRASING, clean_body, clean_inline, scrub, strip_controls
+from layout.values import ascii_int
 
 _WRAPPERS = frozenset(
     [
@@ -76,12 +84,7 @@ def ingest_html(
     blocks = _Walker().walk(root)
     data = dict(meta)
     data.setdefault("id", default_id)
-    leading = _leading_headline(blocks)
-    if leading is not None and data.get("headline") in (None, "", leading):
-        blocks.pop(0)
-        data["headline"] = leading
-    if not data.get("headline"):
-        data["headline"] = _first_words(blocks) or default_id
+    data["headline"] = _headline(data, blocks)
     data["blocks"] = blocks
     return article_from_data(data, sanitized=True)
 
@@ -101,22 +104,22 @@ def nesting_depth(root: etree._Element) -> int:
     return deepest
 
 
-def _leading_headline(blocks: list[BlockData]) -> str | None:
-    """The text of a leading h1: it becomes the headline and is shown once, in the header."""
-    if blocks and blocks[0]["kind"] == "heading" and blocks[0]["level"] == 1:
-        return markup_text(blocks[0]["html"]) or None
-    return None
+def _headline(data: dict[str, Any], blocks: list[BlockData]) -> Any:
+    """The metadata's headline; without one, a leading heading's text; else the id.
 
-
-def _first_words(blocks: list[BlockData], count: int = 12) -> str | None:
-    """A stand-in headline when there is none: the first heading, or the opening words."""
-    texts = [b.get("html", "") for b in blocks if b["kind"] in ("heading", "paragraph")]
-    heading = next((b["html"] for b in blocks if b["kind"] == "heading"), None)
-    source = heading if heading is not None else (texts[0] if texts else "")
-    words = markup_text(source).split()
-    if not words:
-        return None
-    return " ".join(words[:count]) + ("…" if len(words) > count else "")
+    A leading heading that gives the headline (or repeats it) moves into the header, shown
+    once, to every reader. Nothing else of the body ever becomes metadata: the headline
+    is on every surface of every reader, and the rest of the body may be behind the wall.
+    """
+    headline = data.get("headline")
+    leading = markup_text(blocks[0]["html"]) if blocks and blocks[0]["kind"] == "heading" else ""
+    if leading and headline in (None, "", leading):
+        blocks.pop(0)
+        return leading
+    if headline in (None, ""):
+        identifier = data["id"]
+        return identifier if isinstance(identifier, str) and identifier else "article"
+    return headline
 
 
 def is_phrasing_only(element: etree._Element) -> bool:
@@ -190,9 +193,9 @@ class _Walker:
         elif tag == "img":
             found.append(_image(element))
         elif tag == "iframe":
-            video = video_from_iframe(element)
-            if video is not None:
-                found.append(video)
+            # Only known providers' frames are left (frames.vet_frames): a video player
+            # becomes a video card, any other provider's frame an embed.
+            found.append(video_from_iframe(element) or _frame_embed(element))
         elif tag == "blockquote":
             found.append(embed_from_blockquote(element) or _quote(element))
         elif tag in ("ul", "ol"):
@@ -237,6 +240,13 @@ def _figure(element: etree._Element) -> BlockData:
     return {"kind": "html", "html": outer_html(element)}
 
 
+def _frame_embed(iframe: etree._Element) -> BlockData:
+    found = frame_provider(iframe.get("src", ""))
+    provider = found[0].name if found is not None else "frame"
+    html = outer_html(iframe)
+    return {"kind": "embed", "provider": provider, "url": iframe.get("src"), "html": html}
+
+
 def _heading(element: etree._Element) -> BlockData:
     html = inner_html(element)
     if not is_phrasing_only(element):
@@ -270,7 +280,8 @@ def _image(img: etree._Element) -> BlockData:
 
 
 def _dimension(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and 0 < int(value) <= 100_000 else None
+    number = ascii_int(value, maximum=100_000)
+    return number if number else None
 
 
 def _figure_image(figure: etree._Element) -> BlockData | None:
@@ -289,7 +300,7 @@ def _figure_image(figure: etree._Element) -> BlockData | None:
         )
         if credit is not None and credit is not caption_element:
             block["credit"] = text_of(credit)
-            _drop_keeping_tail(credit)
+            drop_keeping_tail(credit)
         html = clean_inline(inner_html(caption_element)).strip()
         block["caption"] = html or None
     return block
@@ -310,17 +321,3 @@ def _list(element: etree._Element) -> BlockData:
         "ordered": element.tag == "ol",
         "items": [inner_html(li).strip() for li in items],
     }
-
-
-def _drop_keeping_tail(element: etree._Element) -> None:
-    """Remove an element; the text after it stays where it was."""
-    parent = element.getparent()
-    if parent is None:
-        return
-    previous = element.getprevious()
-    if element.tail:
-        if previous is not None:
-            previous.tail = (previous.tail or "") + element.tail
-        else:
-            parent.text = (parent.text or "") + element.tail
-    parent.remove(element)

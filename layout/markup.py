@@ -52,3 +52,17 @@ def markup_text(html: str) -> str:
     if not html.strip():
         return ""
     return text_of(parse_fragment(html, "span"))
+
+
+def drop_keeping_tail(element: Element) -> None:
+    """Remove an element; the text after it stays where it was."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from layout.article import Article, Block
 from layout.cache import ArticleMemo
-from layout.embeds import player_url
+from layout.embeds import frame_policy, player_url
 from layout.plan import BlockItem, LayoutPlan, PlacedUnit, PlanItem, Wall
 from layout.structured import description, news_article, script_json, video_object
 
@@ -52,6 +52,7 @@ def make_environment(theme_dirs: Iterable[Path]) -> jinja2.Environment:
     )
     env.filters["mmss"] = mmss
     env.globals["player_url"] = player_url
+    env.globals["frame_policy"] = frame_policy
     env.globals["video_json_ld"] = video_object
     return env
 

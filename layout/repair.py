@@ -3,18 +3,22 @@
 CMS bodies carry content-model mistakes (text directly inside a list, a figcaption in the
 middle of a figure, a definition list without definitions, row spans past the table). The
 HTML parser keeps them as they are; these passes fix each one in place, renaming or wrapping
-elements and never removing text. Each pass is one small function in ``PASSES``.
+elements and never removing text. Each pass is one small function in ``PASSES``; the first
+is the frame policy (``frames``), so that every tree the engine keeps meets it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Final
-from urllib.parse import urlsplit
 
 from lxml import etree
 
+from layout.frames import vet_frames
 from layout.markup import inner_html, parse_fragment, text_of
+from layout.sanitize import clean_flow
+from layout.urls import split_url
+from layout.values import ascii_int
 
 Element = etree._Element
 
@@ -145,8 +149,8 @@ def fix_row_spans(root: Element) -> None:
         for position, row in enumerate(rows):
             left = len(rows) - position
             for cell in row:
-                span = cell.get("rowspan") if isinstance(cell.tag, str) else None
-                if span and span.isdigit() and int(span) > left:
+                span = ascii_int(cell.get("rowspan")) if isinstance(cell.tag, str) else None
+                if span is not None and span > left:
                     cell.set("rowspan", str(left))
 
 
@@ -172,12 +176,14 @@ def name_image_links(root: Element) -> None:
             and all(not (img.get("alt") or "").strip() for img in images)
             and not text_of(link)
         ):
-            target = urlsplit(href)
-            place = (target.netloc + target.path).strip("/") or href
+            target = split_url(href)
+            place = (target.netloc + target.path).strip("/") if target is not None else ""
+            place = place or href
             link.set("aria-label", f"Link to {place}"[:200])
 
 
 PASSES: Final[tuple[Callable[[Element], None], ...]] = (
+    vet_frames,
     fix_lists,
     fix_list_items,
     fix_definition_lists,
@@ -194,6 +200,12 @@ def repair_tree(root: Element) -> Element:
     for repair in PASSES:
         repair(root)
     return root
+
+
+def clean_block_html(html: str) -> str:
+    """Untrusted block markup (a raw-html, table, embed or quote block, a list item) made
+    safe and valid: nh3's flow allowlist, then every pass here, the frame policy first."""
+    return repair_html(clean_flow(html))
 
 
 def repair_html(html: str) -> str:

@@ -5,7 +5,10 @@ Three allowlists, from narrow to wide:
 - ``INLINE``: phrasing content for text blocks (paragraph, heading, list item, caption);
 - ``FLOW``: block content for raw-html, table and embed blocks;
 - ``BODY``: what ingest lets through before it classifies a whole body fragment; it also
-  keeps lazy-image attributes, classes (embed detection) and iframes (video detection).
+  keeps lazy-image attributes and classes (embed detection).
+
+Both wide lists keep iframes for the frame policy that follows them (``frames.vet_frames``,
+a pass of ``repair``): only known providers' frames stay, sandboxed.
 
 Obsolete HTML elements and attributes are left out so that the output stays valid HTML5.
 Scripts, styles, event handlers and ``javascript:``/``vbscript:`` URLs never pass; ``data:``
@@ -191,7 +194,9 @@ def _cleaner(tags: frozenset[str], extra: dict[str, set[str]] | None = None) -> 
 
 
 _INLINE = _cleaner(PHRASING)
-_FLOW = _cleaner(PHRASING | BLOCK)
+# Iframes pass both wide cleaners only to meet the frame policy next (``frames``), which
+# keeps those of known embed providers, sandboxed, and turns the rest into links.
+_FLOW = _cleaner(PHRASING | BLOCK | {"iframe"}, {"iframe": set(_IFRAME_ATTRIBUTES)})
 _BODY = _cleaner(
     PHRASING | BLOCK | {"iframe"},
     {"*": {"class"}, "img": set(_LAZY_IMAGE_ATTRIBUTES), "iframe": set(_IFRAME_ATTRIBUTES)},
@@ -247,7 +252,8 @@ def clean_inline(html: str) -> str:
 
 
 def clean_flow(html: str) -> str:
-    """Sanitize block markup for raw-html, table and embed blocks."""
+    """Sanitize block markup for raw-html, table and embed blocks. Iframes are still in
+    the result: ``repair.clean_block_html`` adds the frame policy, and is what blocks use."""
     return strip_controls(_FLOW.clean(strip_controls(html)))
 
 

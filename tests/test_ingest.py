@@ -94,14 +94,29 @@ def test_known_video_iframe_becomes_video_block(src, provider, video_id):
     assert (video.provider, video.video_id, video.title) == (provider, video_id, "Clip")
 
 
-def test_unknown_iframe_is_gone():
+def test_unknown_iframe_becomes_a_link_to_its_page_and_loads_nothing():
     article = ingest(
         '<p>Before</p><iframe src="https://evil.example/x">fallback</iframe><p>After</p>'
     )
-    assert [b.kind for b in article.blocks] == ["paragraph", "paragraph"]
+    assert [b.kind for b in article.blocks] == ["paragraph"] * 3
+    assert article.blocks[1].html == '<a href="https://evil.example/x">evil.example</a>'
     html = Engine().render(article).html
-    assert "evil.example" not in html
-    assert "<iframe" not in html
+    assert "<iframe" not in html and "fallback" not in html
+
+
+@pytest.mark.parametrize(
+    "src", ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "about:blank", ""]
+)
+def test_unknown_iframe_without_a_web_url_leaves_nothing(src):
+    article = ingest(f'<p>Before</p><iframe src="{src}">fallback</iframe><p>After</p>')
+    assert [b.html for b in article.blocks] == ["Before", "After"]
+
+
+def test_tracking_frame_leaves_nothing():
+    article = ingest(
+        '<p>Before <iframe src="https://t.example/p" width="1" height="1"></iframe>after</p>'
+    )
+    assert [b.html for b in article.blocks] == ["Before after"]
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from layout import Engine
 from layout.article import article_from_data
+from layout.repair import clean_block_html
 from layout.sanitize import clean_body, clean_flow, clean_inline, strip_controls
 
 CLEANERS = pytest.mark.parametrize(
@@ -109,15 +110,25 @@ def test_percentage_width_is_dropped_and_pixel_width_kept(clean):
     assert 'width="640"' in clean('<img src="a.png" alt="" width="640">')
 
 
-@pytest.mark.parametrize("clean", [clean_flow, clean_inline], ids=["flow", "inline"])
-def test_iframes_are_removed_with_fallback_content(clean):
-    out = clean(
+def test_inline_cleaner_removes_iframes_with_fallback_content():
+    out = clean_inline(
         '<p>a<iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ">fallback</iframe>b</p>'
     )
     assert "iframe" not in out
     assert "youtube" not in out
     assert "fallback" not in out
     assert "ab" in out
+
+
+def test_block_markup_keeps_a_known_player_sandboxed_without_its_fallback_content():
+    out = clean_block_html(
+        '<p>a<iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ" onload="x()">fallback'
+        "</iframe>b</p>"
+    )
+    assert "fallback" not in out and "onload" not in out
+    assert 'src="https://www.youtube.com/embed/dQw4w9WgXcQ"' in out
+    assert 'sandbox="allow-scripts allow-same-origin' in out
+    assert 'referrerpolicy="strict-origin-when-cross-origin"' in out
 
 
 def test_inline_cleaner_drops_block_elements_but_keeps_their_text():
