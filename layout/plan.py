@@ -171,7 +171,7 @@ class LayoutPlan:
             "article": {
                 "id": article.id,
                 "headline": article.headline,
-                "words": sum(size.words for size in self.sizes),
+                "words": self.visible_words,  # a walled reader learns nothing of the rest
             },
             "viewer": {"device": self.viewer.device, "audience": self.viewer.audience},
             "items": [_item_json(item) for item in self.items()],
