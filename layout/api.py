@@ -5,92 +5,48 @@
     GET  /v1/rulesets        the named rule sets and their status
     GET  /healthz
 
-Errors are RFC 9457 problem+json; bad input is a 4xx, never a 500. A render runs on the
-worker's event loop (CPU-bound work, one worker process per core), bounded by the render
-time budget. The meter travels in an HttpOnly cookie; responses carry the cache class's
-Cache-Control and Vary, and an ETag.
+Errors are RFC 9457 problem+json; bad input is a 4xx, never a 500. The event loop only
+reads bodies and writes responses: the CPU work of a request (decoding, validation,
+ingest, the render, the response's encoding) runs in the app's bounded render pool, so a
+long render never holds up ``/healthz`` or another request's I/O, and a full pool answers
+503 with Retry-After at once. The meter travels in an HttpOnly cookie; responses carry the
+cache class's Cache-Control and Vary, and an ETag.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import HTMLResponse, JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from layout.access_log import AccessLog
-from layout.article import Article
-from layout.cache import LruCache
+from layout.api_request import (
+    RULES_MEDIA_TYPES,
+    RenderRequest,
+    media_type,
+    read_limited,
+)
+from layout.article_cache import ARTICLE_CACHE_ENTRIES, DEFAULT_ARTICLE_CACHE_MB, MIB, ArticleCache
 from layout.engine import Engine
-from layout.errors import LayoutError
-from layout.limits import LimitError
-from layout.locate import problems_from_validation
-from layout.problems import PROBLEM_TYPE, Problem, layout_error_response, problem_response
-from layout.rules import RuleSet, parse_rules
+from layout.limits import DEFAULT_BODY_LIMIT
+from layout.problems import PROBLEM_TYPE, Problem, problem_response
+from layout.render_pool import (
+    DEFAULT_RENDER_QUEUE,
+    DEFAULT_RENDER_THREADS,
+    PoolFull,
+    RenderPool,
+)
+from layout.render_service import METER_COOKIE, RenderCall, RenderService
+from layout.rules import RuleSet
 from layout.rulesets import RuleSetRegistry
-from layout.sanitize import scrub
-from layout.sources import article_from_data_checked, article_from_html
-from layout.viewer import Viewer
 
-METER_COOKIE = "layout_meter"
-METER_COOKIE_AGE = 40 * 24 * 3600
-ARTICLE_CACHE_SIZE = 256
-DEFAULT_BODY_LIMIT = 5 * 1024 * 1024
-
-
-class RenderRequest(BaseModel):
-    """What to render, with which rules, for whom."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    article: dict[str, Any] | None = Field(None, description="article JSON (layout schema article)")
-    article_html: str | None = Field(None, description="body HTML, instead of article")
-    meta: dict[str, Any] | None = Field(None, description="metadata for article_html")
-    rules: dict[str, Any] | None = Field(None, description="an inline rule set")
-    ruleset: str | None = Field(None, description="the name of a rule set in --rules-dir")
-    viewer: Viewer = Field(default_factory=Viewer)
-    format: Literal["html", "fragment", "json"] | None = None
-
-
-class BodyTooLarge(Exception):
-    pass
-
-
-async def read_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise BodyTooLarge
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise BodyTooLarge
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _media_type(request: Request) -> str:
-    return request.headers.get("content-type", "").split(";")[0].strip().lower()
-
-
-def _wants_json(request: Request) -> bool:
-    accept = request.headers.get("accept", "")
-    return "application/json" in accept and "text/html" not in accept.split(",")[0]
-
-
-@lru_cache(maxsize=32)
-def _inline_engine(rules_json: str, development: bool, secret: str | None) -> Engine:
-    rules = parse_rules(rules_json, source="request rules", development=development)
-    return Engine(rules, development=development, meter_secret=secret)
+RETRY_AFTER_SECONDS = 1
 
 
 def create_app(
@@ -101,22 +57,41 @@ def create_app(
     body_limit: int = DEFAULT_BODY_LIMIT,
     echo: bool = False,
     access_log: AccessLog | None = None,
+    article_cache_bytes: int = DEFAULT_ARTICLE_CACHE_MB * MIB,
+    article_cache_entries: int = ARTICLE_CACHE_ENTRIES,
+    render_threads: int = DEFAULT_RENDER_THREADS,
+    render_queue: int = DEFAULT_RENDER_QUEUE,
 ) -> FastAPI:
-    """Build the app; every engine (and its compiled templates) is made once, here."""
+    """Build the app; every engine (and its compiled templates) is made once, here.
+
+    The app owns all its state: the rule sets, the article cache (at most
+    ``article_cache_entries`` articles and ``article_cache_bytes`` of their estimated
+    memory) and the render pool (``render_threads`` threads, ``render_queue`` waiting)."""
 
     def make_engine(rules: RuleSet) -> Engine:
         return Engine(rules, development=development, meter_secret=meter_secret)
 
     registry = RuleSetRegistry(rules_dir, make_engine, development=development)
+    service = RenderService(
+        registry,
+        make_engine,
+        development=development,
+        articles=ArticleCache(article_cache_bytes, article_cache_entries),
+    )
+    pool = RenderPool(render_threads, render_queue)
     log = access_log or AccessLog()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         stop = asyncio.Event()
         watcher = asyncio.create_task(registry.watch(stop))
-        yield
-        stop.set()
-        await watcher
+        try:
+            yield
+        finally:
+            stop.set()
+            await watcher
+            # In-flight renders finish; the loop keeps running while they do.
+            await asyncio.get_running_loop().run_in_executor(None, pool.shutdown)
 
     app = FastAPI(
         title="layout",
@@ -125,9 +100,13 @@ def create_app(
         description="Ad-slot and paywall page layout for news articles.",
     )
     app.state.registry = registry
+    app.state.render_service = service
+    app.state.render_pool = pool
     log.install(app)
     _install_error_handlers(app)
-    _add_routes(app, registry, development, meter_secret, body_limit, echo)
+    _add_routes(app, service, pool, body_limit)
+    if echo:
+        _add_echo(app, body_limit)
     _document_models(app, [RenderRequest, Problem, RuleSet])
     return app
 
@@ -172,214 +151,100 @@ _PROBLEMS: dict[int | str, dict[str, Any]] = {
         (413, "Body over the limit"),
         (415, "Not JSON"),
         (422, "Invalid article, rules or viewer"),
+        (503, "Every render thread is busy and the queue is full: retry after Retry-After"),
     )
 }
 
+_RENDER_BODY = {
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RenderRequest"}}},
+    "required": True,
+}
+_RULES_BODY = {
+    "content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/RuleSet"}},
+        "application/yaml": {"schema": {"type": "string"}},
+    },
+    "required": True,
+}
+_HTML_OR_JSON = {
+    "content": {
+        "text/html": {"schema": {"type": "string"}},
+        "application/json": {"schema": {"type": "object"}},
+    },
+    "description": "the page, the fragment or the plan JSON",
+}
 
-def _json_body(raw: bytes) -> Any:
-    return json.loads(raw.decode("utf-8"))
+
+async def in_pool(pool: RenderPool, job: Callable[[], Response]) -> Response:
+    """``job``'s response, made on a pool thread; 503 at once when the pool is full."""
+    try:
+        return await pool.run(job)
+    except PoolFull:
+        return problem_response(
+            503,
+            "every render thread is busy and the queue is full; retry later",
+            slug="overloaded",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
 
 
-def _add_routes(
-    app: FastAPI,
-    registry: RuleSetRegistry,
-    development: bool,
-    secret: str | None,
-    body_limit: int,
-    echo: bool,
-) -> None:
-    render_body = {
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RenderRequest"}}},
-        "required": True,
-    }
-    rules_body = {
-        "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/RuleSet"}},
-            "application/yaml": {"schema": {"type": "string"}},
-        },
-        "required": True,
-    }
-    html_or_json = {
-        "content": {
-            "text/html": {"schema": {"type": "string"}},
-            "application/json": {"schema": {"type": "object"}},
-        },
-        "description": "the page, the fragment or the plan JSON",
-    }
-
+def _add_routes(app: FastAPI, service: RenderService, pool: RenderPool, body_limit: int) -> None:
     @app.post(
         "/v1/render",
-        openapi_extra={"requestBody": render_body},
-        responses={200: html_or_json, 304: {"description": "Not modified"}, **_PROBLEMS},
+        openapi_extra={"requestBody": _RENDER_BODY},
+        responses={200: _HTML_OR_JSON, 304: {"description": "Not modified"}, **_PROBLEMS},
     )
     async def render(request: Request) -> Response:
-        parsed = await _parse_json_request(request, body_limit)
-        if isinstance(parsed, Response):
-            return parsed
+        if media_type(request) != "application/json":
+            return problem_response(415, "send the request as application/json")
+        raw = await read_limited(request, body_limit)
+        if isinstance(raw, Response):
+            return raw
+        call = RenderCall(
+            raw,
+            accept=request.headers.get("accept", ""),
+            if_none_match=request.headers.get("if-none-match", ""),
+            meter_cookie=request.cookies.get(METER_COOKIE),
+        )
         try:
-            spec = RenderRequest.model_validate(parsed)
-        except ValidationError as error:
-            return _validation_problem(error)
-        engine = _pick_engine(spec, registry, development, secret)
-        if isinstance(engine, Response):
-            return engine
-        request.state.ruleset = spec.ruleset or ("inline" if spec.rules else "default")
-        return _render(request, spec, engine)
+            return await in_pool(pool, lambda: service.render(call))
+        finally:
+            request.state.ruleset, request.state.cache_class = call.ruleset, call.cache_class
 
     @app.post(
         "/v1/rules/validate",
-        openapi_extra={"requestBody": rules_body},
+        openapi_extra={"requestBody": _RULES_BODY},
         responses={200: {"description": "valid"}, **_PROBLEMS},
     )
     async def validate_rules(request: Request) -> Response:
-        try:
-            raw = await read_body(request, body_limit)
-        except BodyTooLarge:
-            return problem_response(413, f"the body is over the limit of {body_limit} bytes")
-        media = _media_type(request)
-        if media not in ("application/json", "application/yaml", "text/yaml", "application/x-yaml"):
+        raw = await read_limited(request, body_limit)
+        if isinstance(raw, Response):
+            return raw
+        if media_type(request) not in RULES_MEDIA_TYPES:
             return problem_response(
                 415, "send the rule set as application/json or application/yaml"
             )
-        try:
-            text = raw.decode("utf-8")
-            rules = parse_rules(text, source="body", development=development)
-        except UnicodeDecodeError:
-            return problem_response(400, "the body is not UTF-8 text")
-        except LayoutError as error:
-            return layout_error_response(error, "", "invalid-rules")
-        return JSONResponse(
-            {"valid": True, "name": rules.name, "units": [u.id for u in rules.units]}
-        )
+        return await in_pool(pool, lambda: service.validate_rules(raw))
 
     @app.get("/v1/rulesets")
     async def rulesets() -> dict[str, Any]:
+        registry = service.registry
         return {"default": registry.default.rules.name, "rulesets": registry.describe()}
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    if echo:
 
-        @app.post("/v1/echo", include_in_schema=False)
-        async def echo_body(request: Request) -> Response:
-            try:
-                raw = await read_body(request, body_limit)
-            except BodyTooLarge:
-                return problem_response(413, f"the body is over the limit of {body_limit} bytes")
-            return Response(raw, media_type="application/json")
+def _add_echo(app: FastAPI, body_limit: int) -> None:
+    """POST /v1/echo: the body back, read on the loop; the load benchmark's ceiling."""
 
-
-async def _parse_json_request(request: Request, limit: int) -> Any:
-    if _media_type(request) != "application/json":
-        return problem_response(415, "send the request as application/json")
-    try:
-        raw = await read_body(request, limit)
-    except BodyTooLarge:
-        return problem_response(413, f"the body is over the limit of {limit} bytes")
-    try:
-        return scrub(_json_body(raw))
-    except RecursionError:
-        return problem_response(400, "the body is nested too deeply")
-    except (UnicodeDecodeError, ValueError) as error:
-        return problem_response(400, f"the body is not valid JSON ({error})")
+    @app.post("/v1/echo", include_in_schema=False)
+    async def echo_body(request: Request) -> Response:
+        raw = await read_limited(request, body_limit)
+        if isinstance(raw, Response):
+            return raw
+        return Response(raw, media_type="application/json")
 
 
-def _validation_problem(error: ValidationError) -> Response:
-    items = [
-        {"location": p.location, "message": p.message}
-        for p in problems_from_validation(error, None)
-    ]
-    detail = "; ".join(f"{i['location']}: {i['message']}" for i in items)
-    return problem_response(422, detail, slug="invalid-request", errors=items)
-
-
-def _pick_engine(
-    spec: RenderRequest, registry: RuleSetRegistry, development: bool, secret: str | None
-) -> Engine | Response:
-    if spec.rules is not None:
-        try:
-            return _inline_engine(json.dumps(spec.rules, sort_keys=True), development, secret)
-        except LayoutError as error:
-            return layout_error_response(error, "rules", "invalid-rules")
-    if spec.ruleset is not None:
-        engine = registry.get(spec.ruleset)
-        if engine is None:
-            return problem_response(
-                422,
-                f"ruleset: no usable rule set named {spec.ruleset!r}",
-                slug="unknown-ruleset",
-                errors=[{"location": "ruleset", "message": "unknown or broken"}],
-            )
-        return engine
-    return registry.default
-
-
-ARTICLES: LruCache[Article] = LruCache(ARTICLE_CACHE_SIZE)
-
-
-def _article(spec: RenderRequest) -> Article:
-    """The request's article, ingested once per distinct content (ingest is pure: a front
-    end that renders the same story for many readers pays for parsing it once)."""
-    if spec.article is not None:
-        data = spec.article
-        key = "json:" + _digest(data)
-        return ARTICLES.get_or_make(key, lambda: article_from_data_checked(data, source="request"))
-    html, meta = spec.article_html or "", spec.meta or {}
-    key = "html:" + hashlib.sha256(html.encode("utf-8")).hexdigest() + ":" + _digest(meta)
-    return ARTICLES.get_or_make(key, lambda: article_from_html(html, meta, source="request"))
-
-
-def _digest(data: Any) -> str:
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _render(request: Request, spec: RenderRequest, engine: Engine) -> Response:
-    if spec.article is None and spec.article_html is None:
-        return problem_response(
-            422,
-            "give article or article_html",
-            slug="missing-article",
-            errors=[{"location": "article", "message": "required"}],
-        )
-    try:
-        article = _article(spec)
-    except LayoutError as error:
-        return layout_error_response(error, "article", "invalid-article")
-    viewer = spec.viewer
-    if viewer.meter is None and METER_COOKIE in request.cookies:
-        viewer = viewer.model_copy(update={"meter": request.cookies[METER_COOKIE]})
-    output = spec.format or ("json" if _wants_json(request) else "html")
-    try:
-        result = engine.render(article, viewer, format=output)
-    except LimitError as error:
-        return layout_error_response(error, "article", "over-limit")
-    except LayoutError as error:
-        return layout_error_response(error, "", "invalid-rules")
-    request.state.cache_class = result.cache_class
-    if output == "json":
-        body = json.dumps(result.plan, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        media = "application/json"
-    else:
-        body, media = result.html.encode("utf-8"), "text/html; charset=utf-8"
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    headers = {**result.cache_headers, "ETag": etag, "X-Layout-Cache-Class": result.cache_class}
-    if etag in request.headers.get("if-none-match", ""):
-        response: Response = Response(status_code=304, headers=headers)
-    else:
-        response = Response(body, media_type=media, headers=headers)
-    if result.meter_token is not None:
-        response.set_cookie(
-            METER_COOKIE,
-            result.meter_token,
-            max_age=METER_COOKIE_AGE,
-            httponly=True,
-            secure=not engine.development,
-            samesite="lax",
-        )
-    return response
-
-
-__all__ = ["HTMLResponse", "create_app"]
+__all__ = ["DEFAULT_BODY_LIMIT", "create_app"]

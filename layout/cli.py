@@ -15,16 +15,19 @@ from typing import Annotated, NoReturn, TypeVar
 
 import typer
 
-from layout.api import DEFAULT_BODY_LIMIT
 from layout.article import Article
+from layout.article_cache import DEFAULT_ARTICLE_CACHE_MB
 from layout.check import AUDIENCES, DEVICES, check_article, viewer_matrix
 from layout.discover import find_articles
 from layout.dump import dump_plan
 from layout.engine import Engine
 from layout.errors import LayoutError
 from layout.impact import impact_json, impact_report, impact_text
+from layout.limits import DEFAULT_BODY_LIMIT
+from layout.render_pool import DEFAULT_RENDER_QUEUE, DEFAULT_RENDER_THREADS
 from layout.reports import check_json, check_junit, check_text
 from layout.rules import DEFAULT_RULES_PATH, RuleSet, load_rules
+from layout.server import ServeSettings
 from layout.server import serve as run_server
 from layout.sources import load_article
 from layout.viewer import Viewer
@@ -224,16 +227,34 @@ def serve(
         bool, typer.Option("--dev", help="Development mode (no Secure cookie, dev meter secret).")
     ] = False,
     body_limit: Annotated[int, typer.Option("--body-limit", min=1024)] = DEFAULT_BODY_LIMIT,
+    article_cache_mb: Annotated[
+        int,
+        typer.Option(
+            "--article-cache-mb", min=0, help="Estimated memory of cached articles, per worker."
+        ),
+    ] = DEFAULT_ARTICLE_CACHE_MB,
+    render_threads: Annotated[
+        int, typer.Option("--render-threads", min=1, help="Render threads per worker.")
+    ] = DEFAULT_RENDER_THREADS,
+    render_queue: Annotated[
+        int,
+        typer.Option("--render-queue", min=0, help="Renders waiting per worker before a 503."),
+    ] = DEFAULT_RENDER_QUEUE,
     echo: Annotated[bool, typer.Option("--echo", help="Add POST /v1/echo (benchmarks).")] = False,
 ) -> None:
     """Serve the HTTP API (needs LAYOUT_METER_SECRET unless --dev)."""
     if rules_dir is not None and not rules_dir.is_dir():
         fail([f"{rules_dir}: --rules-dir expects a directory; found none there"])
-    guarded(
-        lambda: run_server(
-            host, port, workers, rules_dir, development=dev, body_limit=body_limit, echo=echo
-        )
+    settings = ServeSettings(
+        rules_dir=rules_dir,
+        development=dev,
+        body_limit=body_limit,
+        echo=echo,
+        article_cache_mb=article_cache_mb,
+        render_threads=render_threads,
+        render_queue=render_queue,
     )
+    guarded(lambda: run_server(host, port, workers, settings))
 
 
 @app.command()

@@ -16,6 +16,10 @@ from layout.errors import InputError, Problem
 # a caller hundreds of frames deep within the default recursion limit of 1,000.
 MAX_SUPPORTED_DEPTH = 250
 
+# The HTTP API's default limit on a request body (``layout serve --body-limit``). It lives
+# here, beside the engine's own limits, so that the CLI reads it without importing FastAPI.
+DEFAULT_BODY_LIMIT = 5 * 1024 * 1024
+
 
 class LimitError(InputError):
     """An input over one of the configured limits."""

@@ -20,6 +20,7 @@ _TITLES = {
     415: "Unsupported media type",
     422: "Invalid input",
     500: "Internal error",
+    503: "Service unavailable",
 }
 
 
@@ -41,8 +42,14 @@ class Problem(BaseModel):
 
 
 def problem_response(
-    status: int, detail: str, *, slug: str | None = None, errors: list[dict[str, Any]] | None = None
+    status: int,
+    detail: str,
+    *,
+    slug: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> JSONResponse:
+    """The problem+json response; ``headers`` adds to it (a 503's Retry-After, say)."""
     body = Problem(
         type=f"urn:layout:problem:{slug or _TITLES.get(status, 'error').lower().replace(' ', '-')}",
         title=_TITLES.get(status, "Error"),
@@ -50,7 +57,9 @@ def problem_response(
         detail=detail,
         errors=[ProblemItem(**item) for item in errors or []],
     )
-    return JSONResponse(body.model_dump(), status_code=status, media_type=PROBLEM_TYPE)
+    return JSONResponse(
+        body.model_dump(), status_code=status, media_type=PROBLEM_TYPE, headers=headers
+    )
 
 
 def layout_error_response(error: LayoutError, prefix: str, slug: str) -> JSONResponse:

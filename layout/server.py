@@ -1,50 +1,91 @@
 """Serving the HTTP API with uvicorn; settings travel in environment variables so that
-every worker process builds the same app."""
+every worker process builds the same app.
+
+This module is imported by the CLI for every command, so FastAPI and the app are only
+imported when a server is actually built.
+"""
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fastapi import FastAPI
+from layout.article_cache import DEFAULT_ARTICLE_CACHE_MB, MIB
+from layout.limits import DEFAULT_BODY_LIMIT
+from layout.render_pool import DEFAULT_RENDER_QUEUE, DEFAULT_RENDER_THREADS
 
-from layout.api import DEFAULT_BODY_LIMIT, create_app
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 ENV_RULES_DIR = "LAYOUT_SERVE_RULES_DIR"
 ENV_BODY_LIMIT = "LAYOUT_SERVE_BODY_LIMIT"
 ENV_ECHO = "LAYOUT_SERVE_ECHO"
+ENV_ARTICLE_CACHE_MB = "LAYOUT_SERVE_ARTICLE_CACHE_MB"
+ENV_RENDER_THREADS = "LAYOUT_SERVE_RENDER_THREADS"
+ENV_RENDER_QUEUE = "LAYOUT_SERVE_RENDER_QUEUE"
+
+
+@dataclass(frozen=True)
+class ServeSettings:
+    """What ``layout serve`` configures in each worker's app."""
+
+    rules_dir: Path | None = None
+    development: bool = False
+    body_limit: int = DEFAULT_BODY_LIMIT
+    echo: bool = False
+    article_cache_mb: int = DEFAULT_ARTICLE_CACHE_MB
+    render_threads: int = DEFAULT_RENDER_THREADS
+    render_queue: int = DEFAULT_RENDER_QUEUE
+
+    def export(self) -> None:
+        """Put the settings into this process's environment, which the workers inherit."""
+        if self.rules_dir is not None:
+            os.environ[ENV_RULES_DIR] = str(self.rules_dir.resolve())
+        os.environ[ENV_BODY_LIMIT] = str(self.body_limit)
+        os.environ[ENV_ECHO] = "1" if self.echo else "0"
+        os.environ[ENV_ARTICLE_CACHE_MB] = str(self.article_cache_mb)
+        os.environ[ENV_RENDER_THREADS] = str(self.render_threads)
+        os.environ[ENV_RENDER_QUEUE] = str(self.render_queue)
+        if self.development:
+            os.environ["LAYOUT_DEV"] = "1"
+
+    @classmethod
+    def from_env(cls) -> ServeSettings:
+        rules_dir = os.environ.get(ENV_RULES_DIR)
+        return cls(
+            rules_dir=Path(rules_dir) if rules_dir else None,
+            development=os.environ.get("LAYOUT_DEV") == "1",
+            body_limit=int(os.environ.get(ENV_BODY_LIMIT, DEFAULT_BODY_LIMIT)),
+            echo=os.environ.get(ENV_ECHO) == "1",
+            article_cache_mb=int(os.environ.get(ENV_ARTICLE_CACHE_MB, DEFAULT_ARTICLE_CACHE_MB)),
+            render_threads=int(os.environ.get(ENV_RENDER_THREADS, DEFAULT_RENDER_THREADS)),
+            render_queue=int(os.environ.get(ENV_RENDER_QUEUE, DEFAULT_RENDER_QUEUE)),
+        )
 
 
 def app_from_env() -> FastAPI:
     """The app factory uvicorn calls in each worker."""
-    rules_dir = os.environ.get(ENV_RULES_DIR)
+    from layout.api import create_app
+
+    settings = ServeSettings.from_env()
     return create_app(
-        rules_dir=Path(rules_dir) if rules_dir else None,
-        development=os.environ.get("LAYOUT_DEV") == "1",
-        body_limit=int(os.environ.get(ENV_BODY_LIMIT, DEFAULT_BODY_LIMIT)),
-        echo=os.environ.get(ENV_ECHO) == "1",
+        rules_dir=settings.rules_dir,
+        development=settings.development,
+        body_limit=settings.body_limit,
+        echo=settings.echo,
+        article_cache_bytes=settings.article_cache_mb * MIB,
+        render_threads=settings.render_threads,
+        render_queue=settings.render_queue,
     )
 
 
-def serve(
-    host: str,
-    port: int,
-    workers: int,
-    rules_dir: Path | None,
-    *,
-    development: bool,
-    body_limit: int,
-    echo: bool,
-) -> None:
+def serve(host: str, port: int, workers: int, settings: ServeSettings) -> None:
     """Check the settings by building the app once, then run uvicorn."""
     import uvicorn
 
-    if rules_dir is not None:
-        os.environ[ENV_RULES_DIR] = str(rules_dir.resolve())
-    os.environ[ENV_BODY_LIMIT] = str(body_limit)
-    os.environ[ENV_ECHO] = "1" if echo else "0"
-    if development:
-        os.environ["LAYOUT_DEV"] = "1"
+    settings.export()
     app_from_env()  # raises ConfigError (missing meter secret, broken default) before binding
     uvicorn.run(
         "layout.server:app_from_env",
