@@ -6,8 +6,10 @@ import json
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -19,12 +21,14 @@ import yaml
 
 from tests.support.corpus import ROOT, SAMPLES
 from tests.support.server import RunningServer, free_port, running_server, server_env
+from tests.support.soak import large_render_body
 
 ARTICLES = SAMPLES / "articles"
 METERED = "news-harbour-strike"  # access: metered under the default rules
 FREE = "brief-council-vote"  # access: free
 FREE_SENTENCE = "Delivery vans will still be allowed in before 10am"
 PROBLEM = "application/problem+json"
+PLAIN_JSON = "application/json"
 SMALL_LIMIT = 2048
 RELOAD_TIMEOUT = 10.0
 
@@ -677,6 +681,108 @@ def test_rule_files_reload_and_a_broken_file_keeps_the_old_version(
     fixed = _wait_for_entry(client, "live", lambda e: e["rules_name"] == "live-d")
     assert fixed["status"] == "ok" and fixed["error"] is None
     assert unit_ids(render_plan(client, body)) == ["bottom"]
+
+
+# --- renders off the event loop, in a bounded pool ------------------------------------------
+
+LONG_RENDER_BYTES = 2_600_000  # a dense article: some 48,000 blocks, the longest render
+LONG_RENDER_CPU = 0.15  # seconds of server CPU after which a long render is under way
+
+
+@pytest.fixture(scope="module")
+def one_thread_server() -> Iterator[RunningServer]:
+    with running_server("--render-threads", "1", "--render-queue", "0") as running:
+        yield running
+
+
+class InFlight:
+    """A long render sent from a thread of its own, known to be under way on return."""
+
+    def __init__(self, server: RunningServer, number: int) -> None:
+        self.body = large_render_body(number, LONG_RENDER_BYTES, dense=True, format="fragment")
+        self.url = server.url
+        self.response: httpx.Response | None = None
+        self.thread = threading.Thread(target=self._send)
+        since = server.cpu_seconds()
+        self.thread.start()
+        server.wait_until_busy(since, LONG_RENDER_CPU)
+
+    def _send(self) -> None:
+        with cookieless_client(self.url) as http:
+            http.timeout = httpx.Timeout(120)
+            self.response = http.post(
+                "/v1/render", content=self.body, headers={"content-type": "application/json"}
+            )
+
+    def finish(self) -> httpx.Response:
+        self.thread.join(timeout=120)
+        assert self.response is not None, "the long render never answered"
+        return self.response
+
+
+def test_healthz_answers_while_a_long_render_is_in_flight(
+    one_thread_server: RunningServer,
+) -> None:
+    """The render runs on a pool thread, so the event loop answers /healthz meanwhile:
+    its record is written before the render's, and its answer comes first."""
+    server = one_thread_server
+    before = server.log_mark()
+    long_render = InFlight(server, number=1)
+    with cookieless_client(server.url) as http:
+        health = http.get("/healthz")
+    render_done_first = long_render.response is not None
+    assert health.status_code == 200
+    assert long_render.finish().status_code == 200
+    records = server.wait_for_log(before + 2)[before:]
+    assert [r["path"] for r in records] == ["/healthz", "/v1/render"], records
+    assert not render_done_first
+
+
+def test_a_full_render_pool_answers_503_with_retry_after(
+    one_thread_server: RunningServer,
+) -> None:
+    """One thread, no waiting room: while a long render runs, every other render or rule
+    check is refused at once, and the pool takes work again once it has finished."""
+    server = one_thread_server
+    long_render = InFlight(server, number=2)
+    with cookieless_client(server.url) as http:
+        refused = [render(http, {"article": article(FREE)}) for _ in range(3)]
+        refused.append(
+            http.post("/v1/rules/validate", content="version: 1\nname: x\nunits: []\n",
+                      headers={"content-type": "application/yaml"})
+        )  # fmt: skip
+        assert long_render.finish().status_code == 200
+        after = render(http, {"article": article(FREE)})
+    for response in refused:
+        body = assert_problem(response, 503)
+        assert body["type"] == "urn:layout:problem:overloaded"
+        assert int(response.headers["retry-after"]) >= 1
+    assert after.status_code == 200
+
+
+def test_concurrent_large_renders_on_one_thread_are_served_or_refused(
+    one_thread_server: RunningServer,
+) -> None:
+    """Several large renders at once: some 200, the rest 503 problems; never anything else."""
+    bodies = [large_render_body(10 + n, format="json") for n in range(4)]
+    start = threading.Barrier(len(bodies))
+
+    def send(body: bytes) -> httpx.Response:
+        with cookieless_client(one_thread_server.url) as http:
+            http.timeout = httpx.Timeout(120)
+            start.wait(timeout=60)
+            return http.post("/v1/render", content=body, headers={"content-type": PLAIN_JSON})
+
+    with ThreadPoolExecutor(len(bodies)) as clients:
+        responses = list(clients.map(send, bodies))
+    statuses = sorted(response.status_code for response in responses)
+    assert set(statuses) == {200, 503}, statuses
+    for response in responses:
+        if response.status_code == 503:
+            assert_problem(response, 503)
+            assert "retry-after" in response.headers
+        else:
+            assert response.json()["article"]["id"].startswith("large-")
 
 
 # --- production settings -------------------------------------------------------------------

@@ -80,6 +80,25 @@ class RunningServer:
             time.sleep(0.05)
         raise AssertionError(f"the access log never recorded {path}")
 
+    def serving_pid(self) -> int:
+        """The process that serves requests (uvicorn's worker, when it forked one)."""
+        return server_pid(self.process.pid)
+
+    def cpu_seconds(self) -> float:
+        """The CPU time the serving process has used so far, all its threads together."""
+        return cpu_seconds(self.serving_pid())
+
+    def wait_until_busy(self, since: float, cpu: float, timeout: float = 60.0) -> None:
+        """Wait until the serving process has used ``cpu`` seconds of CPU more than
+        ``since`` (a ``cpu_seconds()`` reading): work sent before is then under way.
+        A condition on the server's own progress, not on the clock, so a slow machine
+        only makes the wait longer."""
+        deadline = time.monotonic() + timeout
+        while self.cpu_seconds() < since + cpu:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the server did not use {cpu} s of CPU in {timeout} s")
+            time.sleep(0.005)
+
     def wait_for_log(self, count: int, timeout: float = 5.0) -> list[dict[str, Any]]:
         """The access log once it holds at least ``count`` records (or as it is at timeout)."""
         deadline = time.monotonic() + timeout
@@ -88,6 +107,38 @@ class RunningServer:
             time.sleep(0.05)
             records = self.log_records()
         return records
+
+
+def server_pid(pid: int) -> int:
+    """The process that serves: ``pid`` itself, or its uvicorn child when it forked one."""
+    children = _children(pid)
+    return children[0] if children else pid
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text().split()
+        found += [int(child) for child in text]
+    return sorted(found)
+
+
+def rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+def fd_count(pid: int) -> int:
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process, from /proc/PID/stat."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def server_env(extra: Mapping[str, str | None] | None = None) -> dict[str, str]:
