@@ -238,19 +238,27 @@ class StreamResult:
         before = self.rss_start_kb if first == 0 else self.rss_kb[first - 1]
         return (self.rss_end_kb - before) / 1024 / max(1, len(self.rss_kb) - first)
 
+    @property
+    def plateau_kb(self) -> int:
+        """Mean RSS over the second half of the stream: where it levels off, if it does."""
+        half = self.rss_kb[len(self.rss_kb) // 2 :]
+        return sum(half) // len(half)
+
     def lines(self, budget_mb: float | None = None) -> list[str]:
         budget = f", article cache budget {budget_mb:g} MiB" if budget_mb is not None else ""
         trail = " ".join(f"{kb / 1024:.0f}" for kb in self.rss_kb)
         half = len(self.rss_kb) // 2
+        ordered = sorted(self.latencies)
         return [
             f"large stream: {self.articles} distinct articles of "
             f"{self.article_bytes / 1e6:.1f} MB body HTML{budget}; statuses "
-            f"{sorted(set(self.statuses))}",
+            f"{sorted(set(self.statuses))}, latency median {ordered[len(ordered) // 2]:.2f} s",
             f"large stream: RSS MB {self.rss_start_kb / 1024:.0f} -> {trail}",
             f"large stream: growth {self.growth_per_article_mb():.1f} MB per article overall, "
             f"{self.growth_per_article_mb(half):.1f} MB per article in the second half; "
             f"RSS {self.rss_mid_kb / 1024:.0f} MB at half, {self.rss_end_kb / 1024:.0f} MB "
-            "at the end",
+            f"at the end, peak {max(self.rss_kb) / 1024:.0f} MB, second-half mean "
+            f"{self.plateau_kb / 1024:.0f} MB",
         ]
 
 
