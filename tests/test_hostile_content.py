@@ -6,9 +6,11 @@ The pages are written to a folder and loaded from file:// in Chromium with all o
 network refused. An init script records every call of ``__xss`` (the payloads' marker
 function), ``alert``, ``confirm`` and ``prompt`` in every frame, and dialogs are recorded
 too: a single recorded call is a script execution. Each page is also checked for event
-handler attributes, script URLs, scripts other than the theme's own, and for the payload
-text being shown as text (the headline payload is the h1's text; template syntax such as
-``{{ 7*7 }}`` stays literal).
+handler attributes, script URLs, scripts other than the theme's own, frames other than a
+known provider's sandboxed player, any document or script the page asks for from another
+origin (the rule set's ad library included), and for the payload text being shown as text
+(the headline payload is the h1's text; template syntax such as ``{{ 7*7 }}`` stays
+literal).
 """
 
 from __future__ import annotations
@@ -23,12 +25,14 @@ from typing import Any
 
 import pytest
 import yaml
-from playwright.async_api import Dialog, Page, Route, async_playwright
+from playwright.async_api import Dialog, Page, Request, Route, async_playwright
 
+from layout.embeds import FRAME_POLICIES, frame_provider
 from layout.engine import Engine
 from layout.errors import ConfigError
 from layout.rules import DEFAULT_RULES_PATH, RuleSet, parse_rules
 from layout.sources import article_from_html, article_from_json, load_article
+from layout.urls import AD_LIBRARY_HOSTS, split_url
 from layout.viewer import Viewer
 from tests.conftest import report
 from tests.support.corpus import SAMPLES
@@ -39,6 +43,7 @@ pytestmark = pytest.mark.browser
 
 TABS = 2  # pages loaded at once
 LOAD_TIMEOUT_MS = 15_000
+FRAME_TIMEOUT_S = 5.0
 VIEWERS = {
     "anonymous": Viewer(device="mobile", audience="anonymous"),
     "subscriber": Viewer(device="mobile", audience="subscriber"),
@@ -100,7 +105,12 @@ async () => {
     }
   }
   const text = (sel) => Array.from(document.querySelectorAll(sel)).map((e) => e.textContent);
+  const frames = Array.from(document.querySelectorAll("iframe, frame, embed, object")).map(
+    (f) => ({ tag: f.tagName, src: f.getAttribute("src") || f.getAttribute("data"),
+              sandbox: f.getAttribute("sandbox"), srcdoc: f.getAttribute("srcdoc"),
+              referrerpolicy: f.getAttribute("referrerpolicy") }));
   return {
+    frames,
     scripts: Array.from(document.scripts).map((s) => ({
       type: s.type, id: s.id, src: s.getAttribute("src"), text: s.textContent })),
     handlers, urls,
@@ -185,30 +195,39 @@ def hostile_body(group: Sequence[Payload]) -> str:
     return "".join(parts) + filler
 
 
-def hostile_rules(payload: Payload, *, link_urls: bool) -> RuleSet:
-    """The default rules with the payload in labels, targeting, promo and card texts.
+# Rule fields the rule set checks (URLs, a media id): a payload there may be refused.
+CHECKED_PLACES = ("links", "library", "clip")
+SAFE_CLIP = {"video_id": "dQw4w9WgXcQ", "poster": "https://img.example-news.test/clip.jpg"}
 
-    ``link_urls``: also in the URLs of the promo action and the related-card links.
+
+def hostile_rules(payload: Payload, places: frozenset[str] = frozenset()) -> RuleSet:
+    """The default rules with the payload in labels, targeting, promo and card texts, and
+    in those of ``CHECKED_PLACES`` named in ``places``: the URLs of the promo action and the
+    related-card links, the ad library's script URL, a playlist clip's id and poster.
     """
     t = payload.text
     data = yaml.safe_load(DEFAULT_RULES_PATH.read_text(encoding="utf-8"))
     units = {unit["id"]: unit for unit in data["units"]}
+    if "library" in places:
+        data.setdefault("ads", {})["library"] = t("library")
     for name in ("top", "mid", "bottom"):
         units[name]["label"] = t(f"{name}-label")
         units[name]["targeting"] = {"pos": t(f"{name}-targeting"), t(f"{name}-key"): "v"}
+    links = "links" in places
     promo = units["newsletter"]
     promo["heading"] = t("promo-heading")
     promo["text"] = t("promo-text")
-    promo["action"] = {"url": t("promo-url") if link_urls else SAFE_URL,
-                       "title": t("promo-title")}
+    promo["action"] = {"url": t("promo-url") if links else SAFE_URL, "title": t("promo-title")}
     data["units"].append({
         "id": "more", "kind": "related", "position": "bottom",
-        "links": [{"url": t("card-url") if link_urls else SAFE_URL, "title": t("card-title")}],
+        "links": [{"url": t("card-url") if links else SAFE_URL, "title": t("card-title")}],
     })
+    clip = (
+        {"video_id": t("clip-id"), "poster": t("clip-poster")} if "clip" in places else SAFE_CLIP
+    )
     data["units"].append({
         "id": "clip", "kind": "video", "position": "bottom", "source": "playlist",
-        "playlist": [{"provider": "youtube", "video_id": t("clip-id"), "title": t("clip-title"),
-                      "poster": t("clip-poster")}],
+        "playlist": [{"provider": "youtube", "title": t("clip-title"), **clip}],
     })
     return parse_rules(json.dumps(data), source=f"{payload.id}.json")
 
@@ -236,6 +255,7 @@ class Findings:
     dialogs: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     rule_links: list[str] = field(default_factory=list)
+    foreign_loads: list[str] = field(default_factory=list)
     jobs: int = 0
 
 
@@ -249,14 +269,23 @@ async def _load(page: Page, job: PageJob, known: frozenset[str], found: Findings
     await page.goto(job.path.as_uri(), wait_until="load", timeout=LOAD_TIMEOUT_MS)
     data = await page.evaluate(INSPECT)
     for frame in page.frames:
+        if not frame.url.startswith(("file:", "about:srcdoc", "data:", "blob:")):
+            # An empty frame (a player's, lazy or refused: only files load here) holds no
+            # document of its own, so nothing can have run in it; Playwright would wait
+            # for one forever.
+            continue
         try:
-            calls = await frame.evaluate("() => window.__xssCalls || []")
+            calls = await asyncio.wait_for(
+                frame.evaluate("() => window.__xssCalls || []"), FRAME_TIMEOUT_S
+            )
         except Exception as error:  # a frame that went away: nothing ran in it
-            calls = [] if "detached" in str(error).lower() else [f"unreadable frame: {error}"]
+            detached = "detached" in str(error).lower()
+            calls = [] if detached else [f"unreadable frame {frame.url[:80]}: {error!r}"]
         found.executions += [f"{job.path.name}: {call}" for call in calls]
     found.pages += 1
     name = job.path.name
     found.problems += [f"{name}: event handler {h}" for h in data["handlers"]]
+    found.problems += [f"{name}: {problem}" for problem in _frame_problems(data["frames"])]
     for url in data["urls"]:
         if url.startswith("rules "):
             found.rule_links.append(f"{name}: script URL from the rules: {url[6:]}")
@@ -298,6 +327,44 @@ async def _load(page: Page, job: PageJob, known: frozenset[str], found: Findings
             found.problems.append(f"{name}: 7*7 was evaluated: '49' in the page text")
 
 
+def _frame_problems(frames: list[dict[str, Any]]) -> list[str]:
+    """Every frame must be a known provider's player with that provider's policy."""
+    problems = []
+    for frame in frames:
+        known = frame_provider(frame["src"] or "") if frame["tag"] == "IFRAME" else None
+        if known is None:
+            problems.append(f"frame of an unknown origin: {frame['tag']} {frame['src']!r}")
+            continue
+        policy = FRAME_POLICIES[known[0].kind]
+        if frame["sandbox"] != policy.sandbox or frame["referrerpolicy"] != policy.referrerpolicy:
+            problems.append(f"frame without its provider's policy: {frame}")
+        if frame["srcdoc"] is not None:
+            problems.append(f"frame with srcdoc: {frame['srcdoc'][:80]!r}")
+    return problems
+
+
+def _foreign_load(url: str, resource_type: str) -> str | None:
+    """A document or script fetched from outside the page's folder that no provider's
+    player or allowed ad library explains (images may come from anywhere: they run
+    nothing)."""
+    if url.startswith("file://") or resource_type not in ("document", "script"):
+        return None
+    if resource_type == "document" and frame_provider(url) is not None:
+        return None
+    parts = split_url(url)
+    if resource_type == "script" and parts is not None and parts.hostname in AD_LIBRARY_HOSTS:
+        return None
+    return f"{resource_type} {url[:120]}"
+
+
+def _page_of(request: Request) -> str:
+    """The file name of the page a request came from (a frame's, or the top page's)."""
+    try:
+        return request.frame.page.url.rsplit("/", 1)[-1]
+    except Exception:  # a request of a frame already gone, or of no frame at all
+        return "?"
+
+
 def _check_ad_config(job: PageJob, config: dict[str, Any], found: Findings) -> None:
     name = job.path.name
     if job.section is not None and shown(config["pageTargeting"]["section"]) != shown(job.section):
@@ -321,7 +388,11 @@ async def _browse(make_jobs: Iterator[PageJob], known: frozenset[str]) -> Findin
             await context.add_init_script(INIT_SCRIPT)
 
             async def only_files(route: Route) -> None:
-                if route.request.url.startswith("file://"):
+                request = route.request
+                foreign = _foreign_load(request.url, request.resource_type)
+                if foreign is not None:
+                    found.foreign_loads.append(f"{_page_of(request)}: {foreign}")
+                if request.url.startswith("file://"):
                     await route.continue_()
                 else:
                     await route.abort()
@@ -395,18 +466,29 @@ def _write(folder: Path, name: str, html: str) -> Path:
 BODY_GROUP = 4  # payloads per body-HTML page
 
 
+def _accepted_rules(payload: Payload) -> RuleSet:
+    """The hostile rules with the payload in every place the rule set accepts it: a script
+    URL in a link, any library off the allowed hosts, or a clip id that is not a plain
+    token is refused when the rules load (tested below); the payload goes everywhere else."""
+    accepted = set()
+    for place in CHECKED_PLACES:
+        try:
+            hostile_rules(payload, frozenset({place}))
+        except ConfigError:
+            continue
+        accepted.add(place)
+    return hostile_rules(payload, frozenset(accepted))
+
+
 def _jobs(folder: Path) -> Iterator[PageJob]:
     """Article JSON pages (one payload each) and body HTML pages (BODY_GROUP payloads each),
     anonymous and subscriber, under rules that carry the same payload everywhere."""
     for number, payload in enumerate(PAYLOADS):
-        try:
-            rules = hostile_rules(payload, link_urls=True)
-        except ConfigError:
-            # A script URL in a rule's link is refused when the rules load (tested below);
-            # the payload still goes everywhere else.
-            rules = hostile_rules(payload, link_urls=False)
-        engine = Engine(rules, development=True)
+        engine = Engine(_accepted_rules(payload), development=True)
         library = engine.rules.ads.library
+        parts = split_url(library) if library else None
+        host = parts.hostname if parts is not None else None
+        assert host in AD_LIBRARY_HOSTS, f"{payload.id}: the rules took the library {library!r}"
         data = hostile_article(payload)
         article = article_from_json(json.dumps(data), source=f"{payload.id}.json")
         group = PAYLOADS[number : number + BODY_GROUP] if number % BODY_GROUP == 0 else ()
@@ -488,6 +570,34 @@ def test_a_script_url_in_a_rule_link_is_refused_when_the_rules_load(url: str) ->
     assert "units[5].links[0].url" in str(raised.value)
 
 
+def test_no_page_loads_a_frame_or_script_from_a_foreign_origin(browsed: Findings) -> None:
+    """Only known providers' players (sandboxed) and the allowed ad library may load."""
+    assert browsed.foreign_loads == [], "\n".join(browsed.foreign_loads[:40])
+
+
+@pytest.mark.parametrize("library", [
+    "data:text/javascript,alert(1)", "data:application/javascript;base64,YWxlcnQoMSk=",
+    "javascript:alert(1)", "https://attacker.example/gpt.js", "//attacker.example/gpt.js",
+    "/js/gpt.js", "https://user:pass@securepubads.g.doubleclick.net/tag/js/gpt.js",
+    "https://securepubads.g.doubleclick.net.attacker.example/tag/js/gpt.js",
+    "http://securepubads.g.doubleclick.net/tag/js/gpt.js",
+])
+def test_a_library_off_the_allowed_hosts_is_refused_when_the_rules_load(library: str) -> None:
+    data = yaml.safe_load(DEFAULT_RULES_PATH.read_text(encoding="utf-8"))
+    data["ads"] = {"library": library}
+    with pytest.raises(ConfigError) as raised:
+        parse_rules(json.dumps(data), source="rules.json", development=False)
+    assert "ads.library: expected" in str(raised.value)
+
+
+def test_a_library_host_the_rules_add_is_allowed() -> None:
+    data = yaml.safe_load(DEFAULT_RULES_PATH.read_text(encoding="utf-8"))
+    data["ads"] = {"library": "https://cdn.example-news.test/prebid.js",
+                   "library_hosts": ["cdn.example-news.test"]}
+    rules = parse_rules(json.dumps(data), source="rules.json", development=False)
+    assert rules.ads.library == "https://cdn.example-news.test/prebid.js"
+
+
 def test_rule_link_urls_never_become_script_urls(browsed: Findings) -> None:
     """The promo action and related-card URLs come from the rules; `javascript:` must not
     reach an href (content URLs are filtered by ``is_safe_url``; these were not)."""
@@ -503,13 +613,21 @@ def test_the_harness_sees_an_execution_when_one_happens(
     page = (
         "<!DOCTYPE html><html><head><title>canary</title></head><body><main>"
         "<img src=x onerror=\"__xss('CANARY-1')\"><script>alert('CANARY-2')</script>"
-        "<a href=\"javascript:__xss('CANARY-3')\">x</a></main></body></html>"
+        "<a href=\"javascript:__xss('CANARY-3')\">x</a>"
+        "<iframe src=\"https://attacker.example/CANARY-4\"></iframe>"
+        "<script async src=\"data:text/javascript,__xss('CANARY-5')\"></script>"
+        "</main></body></html>"
     )
     job = PageJob(_write(tmp_path, "canary.html", page), payload)
     found = asyncio.run(_browse(iter([job]), theme_scripts))
     assert sorted(found.executions) == [
         "canary.html: alert:CANARY-2",
         "canary.html: xss:CANARY-1",
+        "canary.html: xss:CANARY-5",
+    ]
+    assert any("frame of an unknown origin: IFRAME" in p for p in found.problems), found.problems
+    assert [load.split(": ", 1)[1] for load in found.foreign_loads] == [
+        "document https://attacker.example/CANARY-4"
     ]
     assert any("event handler IMG onerror" in p for p in found.problems), found.problems
     assert any("script URL A href=javascript:" in p for p in found.problems), found.problems

@@ -169,6 +169,39 @@ _TEMPLATES: tuple[str, ...] = (
     "${7*7} #{7*7} <%= 7*7 %> $MARK",
     "{{ '<script>' }}$JS{{ '</script>' }}",
     "{{ ''.__class__.__mro__[1].__subclasses__() }} $MARK",
+    # --- frames of foreign origins in every container; only known players may load --------
+    "<iframe src=https://attacker.example/$MARK></iframe>",
+    "<iframe src=//attacker.example/$MARK></iframe>",
+    "<iframe src=HTTPS://ATTACKER.EXAMPLE/$MARK width=300 height=250></iframe>",
+    "<table><tr><td><iframe src=https://attacker.example/$MARK></iframe></td></tr></table>",
+    "<table><caption><iframe src=https://attacker.example/$MARK></iframe></caption></table>",
+    "<ul><li><iframe src=https://attacker.example/$MARK></iframe></li></ul>",
+    "<figure><iframe src=https://attacker.example/$MARK></iframe><figcaption>f</figcaption>"
+    "</figure>",
+    "<blockquote><iframe src=https://attacker.example/$MARK></iframe></blockquote>",
+    "<blockquote class=twitter-tweet><p>t</p><iframe src=https://attacker.example/$MARK>"
+    "</iframe></blockquote>",
+    "<blockquote class=instagram-media><iframe src=https://attacker.example/$MARK></iframe>"
+    "</blockquote>",
+    "<dl><dt>t</dt><dd><iframe src=https://attacker.example/$MARK></iframe></dd></dl>",
+    "<pre><iframe src=https://attacker.example/$MARK></iframe></pre>",
+    "<details open><summary>s</summary><iframe src=https://attacker.example/$MARK></iframe>"
+    "</details>",
+    "<iframe src=https://www.youtube.com.attacker.example/embed/$MARK></iframe>",
+    "<iframe src=https://www.youtube.com@attacker.example/embed/$MARK></iframe>",
+    "<iframe src=https://www.youtube.com/embed/abcdefgh srcdoc=\"<script>parent.$JS</script>\">"
+    "</iframe>",
+    "<iframe src=https://player.vimeo.com/video/1 onload=$JS></iframe>",
+    "<iframe src=\"data:text/html;base64,$B64\"></iframe>",
+    "<embed src=https://attacker.example/$MARK>",
+    "<object data=https://attacker.example/$MARK></object>",
+    # --- script URLs of the data: kind (the rule set's ad library among the places) --------
+    "data:text/javascript,$JS",
+    "data:application/javascript;base64,$B64",
+    "https://attacker.example/$MARK.js",
+    "//attacker.example/$MARK.js",
+    "https://user:pass@securepubads.g.doubleclick.net/$MARK.js",
+    "<script src=https://attacker.example/$MARK.js></script>",
 )
 
 LITERAL_TEMPLATE_TEXT = ("{{ 7*7 }}", "{{7*7}}", "{% raw %}", "{{ self.__init__.__globals__ }}")
