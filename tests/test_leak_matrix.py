@@ -26,6 +26,7 @@ from layout.dump import dump_plan
 from layout.measure import block_text
 from layout.meter import MeterState, article_digest, encode_meter, period_key
 from layout.pipeline import DEVELOPMENT_SECRET
+from layout.sources import article_from_html
 from tests.conftest import report
 from tests.support.corpus import Source, corpus_sources, sample_sources
 
@@ -290,3 +291,116 @@ def test_a_gated_video_never_becomes_a_video_card_for_a_walled_reader() -> None:
     walled = engine.render(article, Viewer(audience="anonymous"))
     assert "gatedclip01" not in walled.html and "Gated clip title" not in walled.html
     assert "gatedclip01" in engine.render(article, Viewer(audience="subscriber")).html
+
+
+# --- metadata derived from body HTML ------------------------------------------------------
+
+# Bodies whose gated part holds GATED tokens, in every place a derived field could come
+# from: headings (the old headline fallback), paragraphs (the description), captions,
+# lists, tables. Nothing in the metadata names a headline or a dek, so each derived field
+# has to come from the body. A leading heading is left token-free: by design it becomes
+# the headline, shown to every reader.
+TEASER = "<p>Teaser paragraph one.</p><p>Teaser paragraph two.</p><p>Teaser paragraph three.</p>"
+GATED_TAIL = (
+    "<h2>GATED heading one</h2><p>GATED paragraph with several words in it.</p>"
+    "<h1>GATED late title</h1><ul><li>GATED item</li></ul>"
+    "<figure><img src='https://img.example/g.jpg' alt='GATED alt'>"
+    "<figcaption>GATED caption</figcaption></figure>"
+    "<table><tr><td>GATED cell</td></tr></table><p>GATED closing words.</p>"
+)
+DERIVED_BODIES = {
+    "reported": "<p>Teaser one.</p><p>Teaser two.</p><p>Teaser three.</p><h2>GATED SECRET</h2>"
+                "<p>GATED.</p>",
+    "teaser-then-gated": TEASER + GATED_TAIL,
+    "lone-paragraph": "<p>GATED lone paragraph that is the whole story.</p>",
+    "image-first": "<figure><img src='https://img.example/a.jpg' alt=''></figure>" + TEASER
+                   + GATED_TAIL,
+    "leading-heading": "<h3>Open lead heading</h3>" + TEASER + GATED_TAIL,
+    "image-and-headings": "<p><img src='https://img.example/a.jpg' alt=''></p>"
+                          "<h2>GATED one</h2><h3>GATED two</h3>",
+}
+WALLED = [Reader("anon-fresh", Viewer()), Reader("anon-exhausted", Viewer(meter=EXHAUSTED)),
+          Reader("registered-exhausted", Viewer(audience="registered", meter=EXHAUSTED))]
+
+
+def derived_fields(page_html: str, plan: dict[str, object]) -> dict[str, str]:
+    """Every field of a page and its plan that is derived from the article as a whole."""
+    doc = lxml.html.document_fromstring(page_html)
+
+    def meta(attribute: str, value: str) -> str:
+        found = doc.xpath(f'//meta[@{attribute}="{value}"]')
+        return " | ".join(el.get("content", "") for el in found)
+
+    json_ld = [json.loads(el.text or "{}")
+               for el in doc.xpath('//script[@type="application/ld+json"]')]
+    article = next(item for item in json_ld if item.get("@type") == "NewsArticle")
+    return {
+        "title": doc.findtext(".//title") or "",
+        "h1": " | ".join(el.text_content() for el in doc.iter("h1")),
+        "og:title": meta("property", "og:title"),
+        "og:description": meta("property", "og:description"),
+        "description": meta("name", "description"),
+        "json-ld": json.dumps(article, ensure_ascii=False),
+        "plan-article": json.dumps(plan["article"], ensure_ascii=False),
+        "plan-metrics": json.dumps(plan["metrics"], ensure_ascii=False),
+        "plan-paywall": json.dumps(plan["paywall"], ensure_ascii=False),
+    }
+
+
+@pytest.mark.parametrize("access", ["premium", "metered"])
+@pytest.mark.parametrize("case", DERIVED_BODIES)
+def test_metadata_derived_from_body_html_comes_from_what_the_reader_may_see(
+    case: str, access: str
+) -> None:
+    body = DERIVED_BODIES[case]
+    article = article_from_html(body, {"id": f"derived-{case}", "access": access},
+                                source=f"{case}.meta.json")
+    for reader in WALLED:
+        if access == "metered" and reader.name == "anon-fresh":
+            continue  # a fresh meter reads on: entitled
+        page = ENGINE.render(article, reader.viewer, "html", now=NOW)
+        plan = ENGINE.render(article, reader.viewer, "json", now=NOW).plan
+        assert plan["paywall"]["applied"] or "GATED" not in body, f"{case}: nothing walled"
+        fields = derived_fields(page.html, plan)
+        leaked = {name: value for name, value in fields.items() if "GATED" in value}
+        assert leaked == {}, f"{case} / {reader.name}"
+        visible = plan["paywall"]["visible_blocks"]
+        words = sum(size.words for size in ENGINE.plan(article, reader.viewer, now=NOW)
+                    .sizes[:visible])
+        assert plan["article"]["words"] == plan["metrics"]["words"] == words
+        assert json.loads(fields["json-ld"])["wordCount"] == words
+        assert "GATED" not in page.html and "GATED" not in json.dumps(plan)
+        assert "GATED" not in json.dumps(page.cache_headers)
+    subscriber = ENGINE.render(article, Viewer(audience="subscriber"), now=NOW).html
+    assert "GATED" in subscriber or "GATED" not in body
+
+
+def test_a_body_without_headline_is_titled_by_its_leading_heading_or_its_id() -> None:
+    titled = article_from_html(DERIVED_BODIES["leading-heading"], {"id": "a"}, source="a")
+    assert titled.headline == "Open lead heading"
+    assert titled.blocks[0].kind == "paragraph"  # the heading moved into the header
+    untitled = article_from_html(DERIVED_BODIES["teaser-then-gated"], {"id": "b"}, source="b")
+    assert untitled.headline == "b"
+
+
+def test_html_samples_without_headline_leak_no_hidden_text_into_derived_fields() -> None:
+    """The gated body-HTML samples, their sidecar stripped of headline, dek and summary."""
+    checked = 0
+    for source, _ in GATED:
+        if not source.is_html:
+            continue
+        meta = json.loads(source.path.with_name(source.path.stem + ".meta.json").read_text())
+        meta = {k: v for k, v in meta.items() if k not in ("headline", "dek", "summary")}
+        article = article_from_html(source.text, meta, source=source.name)
+        for reader in WALLED[1:]:
+            plan = ENGINE.plan(article, reader.viewer, now=NOW)
+            fields = derived_fields(ENGINE.render(article, reader.viewer, now=NOW).html,
+                                    ENGINE.render(article, reader.viewer, "json", now=NOW).plan)
+            shown = _visible_part(article, plan.visible_blocks)
+            haystack = _norm(" ".join(fields.values()))
+            for block in article.blocks[plan.visible_blocks:]:
+                text = _norm(block_text(block))
+                if len(text) >= 12 and text not in shown:
+                    checked += 1
+                    assert text not in haystack, f"{source.name} / {reader.name}: {text[:60]}"
+    assert checked > 50
