@@ -182,10 +182,14 @@ def player_url(provider: str, video_id: str | None, src: str | None) -> str | No
     Anything else (an unknown provider, a src on another host) gets no player."""
     template = _ID_PLAYERS.get(provider)
     if template is not None and video_id and _MEDIA_ID.match(video_id):
-        return template.format(id=video_id)
-    if not src:
-        return None
-    found = frame_provider(frame_src(src))
-    if found is None or found[0].name != provider or found[0].kind != "video":
-        return None
-    return frame_src(src)
+        built = template.format(id=video_id)
+        if _plays(built, provider):  # the id has the provider's own form
+            return built
+    if src and _plays(frame_src(src), provider):
+        return frame_src(src)
+    return None
+
+
+def _plays(src: str, provider: str) -> bool:
+    found = frame_provider(src)
+    return found is not None and found[0].name == provider and found[0].kind == "video"

@@ -9,6 +9,7 @@ out-of-memory or silently lost text.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from layout.errors import InputError, Problem
 
@@ -19,6 +20,11 @@ MAX_SUPPORTED_DEPTH = 250
 # The HTTP API's default limit on a request body (``layout serve --body-limit``). It lives
 # here, beside the engine's own limits, so that the CLI reads it without importing FastAPI.
 DEFAULT_BODY_LIMIT = 5 * 1024 * 1024
+
+# JSON (and YAML) documents: an article nests about four levels, a rule set about six.
+# Deeper input is refused where it is read, so that nothing after (pydantic's errors, the
+# position lookup, a re-encoding) meets a stack-deep structure.
+MAX_DOCUMENT_DEPTH = 64
 
 
 class LimitError(InputError):
@@ -38,6 +44,23 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+
+
+def deeper_than(value: Any, limit: int = MAX_DOCUMENT_DEPTH) -> bool:
+    """Whether decoded JSON or YAML nests more than ``limit`` lists and mappings deep
+    (walked with a stack of its own: the depth it measures can be any)."""
+    stack = [(value, 1)] if isinstance(value, dict | list) else []
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
+def too_deep_problem(limit: int = MAX_DOCUMENT_DEPTH) -> Problem:
+    return Problem("", f"the document nests lists and mappings more than {limit} levels deep")
 
 
 def over_limit(source: str, what: str, found: float, limit: float) -> LimitError:

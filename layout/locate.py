@@ -50,7 +50,10 @@ def _child(node: yaml.Node | None, step: str | int) -> yaml.Node | None:
 
 
 def _describe_found(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str)
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except (RecursionError, ValueError):  # nested past the encoder's depth, or circular
+        text = f"a {type(value).__name__}"
     return text if len(text) <= 60 else text[:57] + "..."
 
 

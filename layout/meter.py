@@ -27,11 +27,11 @@ def period_key(period: Period, now: datetime) -> str:
     2026-11, 2026-W48 or 2026-11-28."""
     now = now.astimezone(UTC) if now.tzinfo is not None else now
     if period == "month":
-        return now.strftime("%Y-%m")
+        return f"{now.year:04d}-{now.month:02d}"
     if period == "week":
         year, week, _ = now.isocalendar()
-        return f"{year}-W{week:02d}"
-    return now.strftime("%Y-%m-%d")
+        return f"{year:04d}-W{week:02d}"
+    return f"{now.year:04d}-{now.month:02d}-{now.day:02d}"
 
 
 def article_digest(article_id: str) -> str:

@@ -24,6 +24,7 @@ from pydantic import (
 from layout.article import BlockKind
 from layout.development import is_development
 from layout.errors import ConfigError, Problem
+from layout.limits import deeper_than, too_deep_problem
 from layout.locate import node_at, problems_from_validation
 from layout.measure import DEFAULT_DEVICES, DeviceProfile
 from layout.urls import HOSTNAME, library_url_problem, rule_url_problem
@@ -299,11 +300,15 @@ def parse_rules(text: str, *, source: str, development: bool | None = None) -> R
 
 
 def _parse_document(text: str, source: str) -> Any:
-    """JSON (which may indent with tabs) with the json module, anything else as YAML."""
+    """JSON (which may indent with tabs) with the json module, anything else as YAML;
+    never a document nested deeper than ``MAX_DOCUMENT_DEPTH``."""
     try:
-        return _parse_text(text, source)
+        data = _parse_text(text, source)
     except RecursionError:
-        raise ConfigError(source, [Problem("", "the document is nested too deeply")]) from None
+        raise ConfigError(source, [too_deep_problem()]) from None
+    if deeper_than(data):
+        raise ConfigError(source, [too_deep_problem()])
+    return data
 
 
 def _parse_text(text: str, source: str) -> Any:
@@ -315,8 +320,12 @@ def _parse_text(text: str, source: str) -> Any:
                 "", f"invalid JSON: {error.msg}", line=error.lineno, column=error.colno
             )
             raise ConfigError(source, [problem]) from None
+        except ValueError as error:  # an integer of more digits than Python converts
+            raise ConfigError(source, [Problem("", f"invalid JSON: {error}")]) from None
     try:
         return yaml.safe_load(text)
+    except ValueError as error:  # a YAML integer of more digits than Python converts
+        raise ConfigError(source, [Problem("", f"invalid YAML: {error}")]) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = Problem(

@@ -232,14 +232,31 @@ def strip_controls(text: str) -> str:
 
 
 def scrub(value: Any) -> Any:
-    """``strip_controls`` applied to every string inside decoded JSON."""
-    if isinstance(value, str):
-        return strip_controls(value)
-    if isinstance(value, dict):
-        return {scrub(key): scrub(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [scrub(item) for item in value]
-    return value
+    """``strip_controls`` applied to every string inside decoded JSON (keys too).
+
+    A copy is built with a stack of its own, so no nesting depth can exhaust Python's;
+    of two keys that become equal, the later one's value is kept, as in a dict display.
+    """
+    holder: list[Any] = [None]
+    stack: list[tuple[Any, Any, Any]] = [(holder, 0, value)]
+    while stack:
+        parent, key, item = stack.pop()
+        if isinstance(item, str):
+            parent[key] = strip_controls(item)
+        elif isinstance(item, dict):
+            copy: dict[Any, Any] = {}
+            parent[key] = copy
+            pairs = [(strip_controls(k) if isinstance(k, str) else k, v) for k, v in item.items()]
+            for clean_key, _ in pairs:
+                copy[clean_key] = None  # the order of the keys, as given
+            stack.extend((copy, clean_key, child) for clean_key, child in reversed(pairs))
+        elif isinstance(item, list):
+            items: list[Any] = [None] * len(item)
+            parent[key] = items
+            stack.extend((items, index, child) for index, child in enumerate(item))
+        else:
+            parent[key] = item
+    return holder[0]
 
 
 # Controls are stripped before cleaning and again after: a character reference such as

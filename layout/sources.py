@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from layout.article import Article, article_from_data
 from layout.errors import InputError, Problem
 from layout.ingest import ingest_html
-from layout.limits import DEFAULT_LIMITS, LimitError, Limits
+from layout.limits import DEFAULT_LIMITS, LimitError, Limits, deeper_than, too_deep_problem
 from layout.locate import problems_from_validation
 
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -59,13 +59,20 @@ def read_text(path: Path) -> str:
 
 
 def parse_json(text: str, source: str) -> Any:
+    """Decoded JSON; an InputError for text that is not JSON, a LimitError for a document
+    nested deeper than ``MAX_DOCUMENT_DEPTH``."""
     try:
-        return json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as error:
         problem = Problem("", f"invalid JSON: {error.msg}", line=error.lineno, column=error.colno)
         raise InputError(source, [problem]) from None
     except RecursionError:
-        raise InputError(source, [Problem("", "JSON nested too deeply to read")]) from None
+        raise LimitError(source, [too_deep_problem()]) from None
+    except ValueError as error:  # an integer of more digits than Python converts
+        raise InputError(source, [Problem("", f"invalid JSON: {error}")]) from None
+    if deeper_than(data):
+        raise LimitError(source, [too_deep_problem()])
+    return data
 
 
 def article_from_json(text: str, *, source: str) -> Article:

@@ -170,12 +170,35 @@ def test_sidecar_that_is_not_an_object_is_rejected(tmp_path):
     assert line.startswith(f"{meta}:1: expected a JSON object")
 
 
-def test_json_nested_too_deeply_is_an_input_error(tmp_path):
+@pytest.mark.parametrize("depth", [65, 500, 990, 100_000])
+@pytest.mark.parametrize("where", ["article", "sidecar"])
+def test_json_nested_too_deeply_is_a_limit_error(tmp_path, depth, where):
+    from layout.limits import LimitError
+    from layout.sources import load_article
+
+    deep = "[" * depth + "]" * depth
+    if where == "article":
+        path = tmp_path / "deep.json"
+        path.write_text('{"id": "d", "headline": "h", "tags": ' + deep + "}", encoding="utf-8")
+    else:
+        path = tmp_path / "deep.html"
+        path.write_text("<p>Words.</p>", encoding="utf-8")
+        (tmp_path / "deep.meta.json").write_text('{"tags": ' + deep + "}", encoding="utf-8")
+    with pytest.raises(LimitError) as raised:
+        load_article(path)
+    assert raised.value.lines() == [
+        f"{tmp_path / ('deep.json' if where == 'article' else 'deep.meta.json')}: "
+        "the document nests lists and mappings more than 64 levels deep"
+    ]
+
+
+def test_json_with_an_integer_of_thousands_of_digits_is_an_input_error(tmp_path):
     from layout.errors import InputError
     from layout.sources import load_article
 
-    path = tmp_path / "deep.json"
-    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    path = tmp_path / "big.json"
+    path.write_text('{"id": "b", "headline": "h", "comment_count": ' + "9" * 5000 + "}",
+                    encoding="utf-8")
     with pytest.raises(InputError) as raised:
         load_article(path)
-    assert "nested too deeply" in raised.value.lines()[0]
+    assert "invalid JSON: Exceeds the limit (4300 digits)" in raised.value.lines()[0]
