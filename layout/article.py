@@ -172,9 +172,14 @@ class Video(_Model):
     duration: int | None = Field(None, ge=0)
     poster: str | None = None
 
-    @field_validator("src", "poster")
+    @field_validator("src")
     @classmethod
-    def _safe_urls(cls, value: str | None) -> str | None:
+    def _safe_src(cls, value: str | None) -> str | None:
+        return _check_url(value)  # a player's page: never a data: URL
+
+    @field_validator("poster")
+    @classmethod
+    def _safe_poster(cls, value: str | None) -> str | None:
         return _check_url(value, image=True)
 
 

@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from layout.cli import app as cli_app
+from layout.embeds import frame_provider
 from layout.engine import Engine
 from layout.errors import ConfigError, InputError, LayoutError
 from layout.rules import DEFAULT_RULES_PATH, RuleSet, parse_rules
@@ -142,6 +143,7 @@ def output_problems(html: str, rules: RuleSet) -> list[str]:
                 problems.append(f"foreign script src {src!r}")
         elif text.strip() not in known:
             problems.append(f"foreign inline script: {text[:200]!r}")
+    problems += frame_problems(root)
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
@@ -151,6 +153,18 @@ def output_problems(html: str, rules: RuleSet) -> list[str]:
             compact = re.sub(r"[\x00-\x20]", "", value)
             if name.lower() in URL_ATTRIBUTES and SCRIPT_URL.match(compact):
                 problems.append(f"script URL in the output: <{element.tag} {name}={value[:80]!r}>")
+    return problems
+
+
+def frame_problems(root: Any) -> list[str]:
+    """Frames in a page: only known providers' iframes, each with its provider's policy."""
+    problems = []
+    for element in root.iter("iframe", "frame", "embed", "object"):
+        found = frame_provider(element.get("src", "")) if element.tag == "iframe" else None
+        if found is None:
+            problems.append(f"frame of an unknown origin: <{element.tag} {element.attrib}>")
+        elif element.get("sandbox") != found[0].policy.sandbox or element.get("srcdoc"):
+            problems.append(f"frame without its provider's policy: {element.attrib}")
     return problems
 
 
@@ -187,6 +201,8 @@ ATTRIBUTE_VALUES = [
     "twitter-tweet", "instagram-media pull", "credit", "https://www.youtube.com/embed/abcdefgh",
     "https://player.vimeo.com/video/1234", "1", "0", "-5", "99999999999", "12px", "rtl",
     "' onerror='alert(1)", '"><script>alert(1)</script>', "a.jpg 1x, javascript:x 2x",
+    "https://attacker.example/frame", "//attacker.example/frame", "about:blank",
+    "https://www.youtube.com.attacker.example/embed/abcdefgh", "https://open.spotify.com/embed/x",
 ]
 ENTITIES = ["&amp;", "&lt;", "&gt;", "&nbsp;", "&#0;", "&#x0;", "&#xD800;", "&#x110000;",
             "&#128512;", "&bogus;", "&", "&#", "&#x;", "&lt;script&gt;", "&quot;", "&#9;"]
