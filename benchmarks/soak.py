@@ -15,8 +15,10 @@ descriptors by at most 5; 1 otherwise. The loop is the one tests/test_soak.py ru
 sample paragraphs) one after the other and prints the server's RSS after each, the growth
 per article overall and over the second half, and the second half's mean (the plateau),
 against the article cache budget (``--article-cache-mb``, passed to the server; without
-it the server's default). Exit 0 when every render answered 200 and RSS grew by less than
-60 MB over the second half (the test's bound); 1 otherwise.
+it the server's default). Meanwhile /healthz is probed (``--probe-rate`` a second, as
+load_api.py does) for 3 s idle and then throughout the stream. Exit 0 when every render
+answered 200 and RSS grew by less than 60 MB over the second half (the test's bound); 1
+otherwise.
 
 ``--article-cost`` measures in this process, with tracemalloc, what an ingested article
 costs once rendered for both devices and all three audiences (the article and the
@@ -28,6 +30,7 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
+import time
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
@@ -36,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.load_api import HealthProber  # noqa: E402
 from tests.support.server import running_server  # noqa: E402
 from tests.support.soak import (  # noqa: E402
     LARGE_ARTICLE_BYTES,
@@ -68,11 +72,16 @@ def large(args: argparse.Namespace) -> int:
         [] if args.article_cache_mb is None else ["--article-cache-mb", str(args.article_cache_mb)]
     )
     with running_server(*options, timeout=60) as server:
-        result = run_large_stream(
-            server.url, server.process.pid, articles=args.large, size=args.size
-        )
+        with HealthProber(server.url, args.probe_rate, timeout=30) as idle:
+            time.sleep(3)
+        with HealthProber(server.url, args.probe_rate, timeout=30) as loaded:
+            result = run_large_stream(
+                server.url, server.process.pid, articles=args.large, size=args.size
+            )
     for line in result.lines(args.article_cache_mb):
         print(line)
+    print("large stream:" + idle.describe("idle").lstrip(" "))
+    print("large stream:" + loaded.describe("loaded").lstrip(" "))
     growth_mb = (result.rss_end_kb - result.rss_mid_kb) / 1024
     ok = set(result.statuses) == {200} and growth_mb < MAX_SECOND_HALF_GROWTH_MB
     print(f"large stream: second half grew {growth_mb:.0f} MB (bound {MAX_SECOND_HALF_GROWTH_MB})")
@@ -157,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=int, default=LARGE_ARTICLE_BYTES, help="bytes per article")
     parser.add_argument("--article-cache-mb", type=int, help="the server's article cache budget")
     parser.add_argument("--article-cost", action="store_true", help="cost of a cached article")
+    parser.add_argument("--probe-rate", type=float, default=20.0, help="/healthz probes a second")
     args = parser.parse_args(argv)
     if args.article_cost:
         return article_cost(args)
