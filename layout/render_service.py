@@ -21,7 +21,7 @@ from layout.api_request import RenderRequest, parse_render_request, wants_json
 from layout.article import Article
 from layout.article_cache import ArticleCache
 from layout.cache import LruCache
-from layout.engine import Engine
+from layout.engine import Engine, OutputFormat, RenderResult
 from layout.errors import LayoutError
 from layout.limits import LimitError
 from layout.problems import layout_error_response, problem_response
@@ -132,7 +132,7 @@ class RenderService:
         viewer = spec.viewer
         if viewer.meter is None and call.meter_cookie is not None:
             viewer = viewer.model_copy(update={"meter": call.meter_cookie})
-        output = spec.format or ("json" if wants_json(call.accept) else "html")
+        output: OutputFormat = spec.format or ("json" if wants_json(call.accept) else "html")
         try:
             result = engine.render(article, viewer, format=output)
         except LimitError as error:
@@ -140,24 +140,32 @@ class RenderService:
         except LayoutError as error:
             return layout_error_response(error, "", "invalid-rules")
         call.cache_class = result.cache_class
-        if output == "json":
-            plan = json.dumps(result.plan, ensure_ascii=False, separators=(",", ":"))
-            body, media = plan.encode("utf-8"), "application/json"
-        else:
-            body, media = result.html.encode("utf-8"), "text/html; charset=utf-8"
-        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-        headers = {**result.cache_headers, "ETag": etag, "X-Layout-Cache-Class": result.cache_class}
-        if etag in call.if_none_match:
-            response = Response(status_code=304, headers=headers)
-        else:
-            response = Response(body, media_type=media, headers=headers)
-        if result.meter_token is not None:
-            response.set_cookie(
-                METER_COOKIE,
-                result.meter_token,
-                max_age=METER_COOKIE_AGE,
-                httponly=True,
-                secure=not engine.development,
-                samesite="lax",
-            )
-        return response
+        return _respond(call, result, output, secure_cookie=not engine.development)
+
+
+def _respond(
+    call: RenderCall, result: RenderResult, output: OutputFormat, *, secure_cookie: bool
+) -> Response:
+    """The render as an HTTP response: the body (or 304 when the client's ETag matches),
+    the cache headers, and the reader's updated meter cookie."""
+    if output == "json":
+        plan = json.dumps(result.plan, ensure_ascii=False, separators=(",", ":"))
+        body, media = plan.encode("utf-8"), "application/json"
+    else:
+        body, media = result.html.encode("utf-8"), "text/html; charset=utf-8"
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    headers = {**result.cache_headers, "ETag": etag, "X-Layout-Cache-Class": result.cache_class}
+    if etag in call.if_none_match:
+        response = Response(status_code=304, headers=headers)
+    else:
+        response = Response(body, media_type=media, headers=headers)
+    if result.meter_token is not None:
+        response.set_cookie(
+            METER_COOKIE,
+            result.meter_token,
+            max_age=METER_COOKIE_AGE,
+            httponly=True,
+            secure=secure_cookie,
+            samesite="lax",
+        )
+    return response

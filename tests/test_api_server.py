@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 import subprocess
@@ -19,6 +20,7 @@ import httpx
 import pytest
 import yaml
 
+from layout.api import create_app
 from tests.support.corpus import ROOT, SAMPLES
 from tests.support.server import RunningServer, free_port, running_server, server_env
 from tests.support.soak import large_render_body
@@ -783,6 +785,29 @@ def test_concurrent_large_renders_on_one_thread_are_served_or_refused(
             assert "retry-after" in response.headers
         else:
             assert response.json()["article"]["id"].startswith("large-")
+
+
+def test_two_apps_in_one_process_share_no_state() -> None:
+    """Each app owns its article cache, inline-rules engines and render pool: what one
+    app ingested is not in the other's cache. (In-process, through the ASGI interface.)"""
+    first, second = create_app(development=True), create_app(development=True)
+    body = {"article": article(FREE), "rules": yaml.safe_load(
+        (SAMPLES / "rules" / "ad-heavy.yaml").read_text(encoding="utf-8"))}  # fmt: skip
+
+    async def call() -> httpx.Response:
+        transport = httpx.ASGITransport(app=first)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            return await http.post("/v1/render", json=body)
+
+    try:
+        assert asyncio.run(call()).status_code == 200
+        one, two = first.state.render_service, second.state.render_service
+        assert (len(one.articles), len(one.inline_engines)) == (1, 1)
+        assert (len(two.articles), len(two.inline_engines)) == (0, 0)
+        assert first.state.render_pool is not second.state.render_pool
+    finally:
+        first.state.render_pool.shutdown()
+        second.state.render_pool.shutdown()
 
 
 # --- production settings -------------------------------------------------------------------
