@@ -12,8 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any, Final, Literal
+from urllib.parse import parse_qs
 
 from lxml import etree
+
+from layout.urls import split_url
 
 FrameKind = Literal["video", "audio", "social", "map", "chart"]
 
@@ -54,58 +57,102 @@ FRAME_POLICIES: Final[dict[FrameKind, FramePolicy]] = {
         referrerpolicy="strict-origin-when-cross-origin",
         allow="fullscreen",
     ),
-    # Charts need nothing from the page: no referrer at all.
-    "chart": FramePolicy(sandbox=_PLAYER_SANDBOX, referrerpolicy="no-referrer", allow=""),
+    # Charts need nothing from the page: no referrer, and links they open stay sandboxed.
+    "chart": FramePolicy(
+        sandbox="allow-scripts allow-same-origin allow-popups",
+        referrerpolicy="no-referrer",
+        allow="",
+    ),
 }
+
+
+@dataclass(frozen=True)
+class EmbedForm:
+    """One shape of a provider's embed URL: exactly these hosts, a path that must match
+    whole (its first group, when it has one, is the media id), or the id in a query field.
+    Matching the whole path leaves no room for ``..`` segments, percent-encoded dots or
+    other paths on the host (a redirector, a login page)."""
+
+    hosts: frozenset[str]
+    path: re.Pattern[str]
+    id_query: str | None = None
 
 
 @dataclass(frozen=True)
 class FrameProvider:
     name: str
     kind: FrameKind
-    src: re.Pattern[str]
+    forms: tuple[EmbedForm, ...]
 
     @property
     def policy(self) -> FramePolicy:
         return FRAME_POLICIES[self.kind]
 
 
-def _https(pattern: str) -> re.Pattern[str]:
-    return re.compile(r"^https://" + pattern)
+@dataclass(frozen=True)
+class EmbedMatch:
+    """An embed URL a provider serves: the provider, the media id and the URL to load
+    (rebuilt from its parts: https, the host, the path and the query)."""
+
+    provider: FrameProvider
+    media_id: str | None
+    url: str
+
+
+def _form(hosts: str, path: str, id_query: str | None = None) -> EmbedForm:
+    return EmbedForm(frozenset(hosts.split()), re.compile(path, re.ASCII), id_query)
 
 
 FRAME_PROVIDERS: Final[tuple[FrameProvider, ...]] = (
-    FrameProvider(
-        "youtube", "video", _https(r"(?:www\.)?youtube(?:-nocookie)?\.com/embed/([\w-]{6,20})")
-    ),
-    FrameProvider("vimeo", "video", _https(r"player\.vimeo\.com/video/(\d+)")),
-    FrameProvider(
-        "dailymotion",
-        "video",
-        _https(r"(?:www\.|geo\.)?dailymotion\.com/(?:embed/video/|player\.html\?video=)(\w+)"),
-    ),
-    FrameProvider(
-        "jwplayer",
-        "video",
-        _https(r"(?:cdn\.jwplayer\.com|content\.jwplatform\.com)/players/(\w+)"),
-    ),
-    FrameProvider(
-        "brightcove",
-        "video",
-        _https(r"players\.brightcove\.net/\d+/\w+_\w+/index\.html\?videoId=(\w+)"),
-    ),
-    FrameProvider("spotify", "audio", _https(r"open\.spotify\.com/embed/")),
-    FrameProvider("soundcloud", "audio", _https(r"w\.soundcloud\.com/player/")),
-    FrameProvider("apple-podcasts", "audio", _https(r"embed\.podcasts\.apple\.com/")),
-    FrameProvider("twitter", "social", _https(r"platform\.twitter\.com/embed/")),
-    FrameProvider("instagram", "social", _https(r"www\.instagram\.com/(?:p|reel|tv)/[\w-]+/embed")),
-    FrameProvider("tiktok", "social", _https(r"www\.tiktok\.com/(?:embed|player)/")),
-    FrameProvider("facebook", "social", _https(r"www\.facebook\.com/plugins/(?:post|video)\.php")),
-    FrameProvider("google-maps", "map", _https(r"www\.google\.com/maps/embed")),
-    FrameProvider("datawrapper", "chart", _https(r"datawrapper\.dwcdn\.net/\w+/")),
-    FrameProvider("flourish", "chart", _https(r"flo\.uri\.sh/(?:visualisation|story)/\d+/embed")),
+    FrameProvider("youtube", "video", (
+        _form("www.youtube.com youtube.com www.youtube-nocookie.com youtube-nocookie.com",
+              r"/embed/([\w-]{6,20})"),
+    )),
+    FrameProvider("vimeo", "video", (_form("player.vimeo.com", r"/video/(\d+)"),)),
+    FrameProvider("dailymotion", "video", (
+        _form("www.dailymotion.com dailymotion.com", r"/embed/video/(\w+)"),
+        _form("geo.dailymotion.com", r"/player(?:/\w+)?\.html", id_query="video"),
+    )),
+    FrameProvider("jwplayer", "video", (
+        _form("cdn.jwplayer.com content.jwplatform.com", r"/players/(\w+)(?:-\w+)?\.html"),
+    )),
+    FrameProvider("brightcove", "video", (
+        _form("players.brightcove.net", r"/\d+/\w+_\w+/index\.html", id_query="videoId"),
+    )),
+    FrameProvider("spotify", "audio", (
+        _form("open.spotify.com", r"/embed/(?:track|episode|show|album|playlist|artist)/(\w+)"),
+    )),
+    FrameProvider("soundcloud", "audio", (_form("w.soundcloud.com", r"/player/?"),)),
+    FrameProvider("apple-podcasts", "audio", (
+        _form("embed.podcasts.apple.com", r"/[a-z]{2}/podcast/[\w-]+/id(\d+)"),
+    )),
+    FrameProvider("twitter", "social", (
+        _form("platform.twitter.com", r"/embed/Tweet\.html", id_query="id"),
+    )),
+    FrameProvider("instagram", "social", (
+        _form("www.instagram.com", r"/(?:p|reel|tv)/([\w-]+)/embed(?:/captioned)?/?"),
+    )),
+    FrameProvider("tiktok", "social", (
+        _form("www.tiktok.com", r"/(?:embed/v2|embed|player/v1)/(\d+)"),
+    )),
+    FrameProvider("facebook", "social", (
+        _form("www.facebook.com", r"/plugins/(?:post|video)\.php"),
+    )),
+    FrameProvider("google-maps", "map", (
+        _form("www.google.com maps.google.com", r"/maps/embed(?:/v1/\w+)?"),
+    )),
+    FrameProvider("datawrapper", "chart", (
+        _form("datawrapper.dwcdn.net", r"/(\w{5})(?:/\d+)?/?"),
+    )),
+    FrameProvider("flourish", "chart", (
+        _form("flo.uri.sh", r"/(?:visualisation|story)/(\d+)/embed"),
+    )),
 )
 _BY_NAME: Final = {provider.name: provider for provider in FRAME_PROVIDERS}
+# An embed URL is plain printable ASCII: no spaces, controls, backslashes (which a browser
+# reads as slashes) or characters a look-alike host would need.
+_URL_CHARACTERS: Final = re.compile(r"[!#-\[\]-~]+")
+
 
 EMBED_CLASSES: Final = {
     "twitter-tweet": "twitter",
@@ -119,7 +166,7 @@ _ID_PLAYERS: Final = {
     "vimeo": "https://player.vimeo.com/video/{id}?autoplay=1",
     "dailymotion": "https://geo.dailymotion.com/player.html?video={id}",
 }
-_MEDIA_ID = re.compile(r"^[\w-]{1,64}$")
+_MEDIA_ID = re.compile(r"[\w-]{1,64}", re.ASCII)
 
 
 def frame_src(src: str) -> str:
@@ -133,12 +180,27 @@ def frame_src(src: str) -> str:
     return src
 
 
-def frame_provider(src: str) -> tuple[FrameProvider, re.Match[str]] | None:
-    """The provider serving the embed URL ``src`` (as ``frame_src`` gives it), if any."""
+def frame_provider(src: str) -> EmbedMatch | None:
+    """The provider whose embed URL ``src`` is (after ``frame_src``), or None: an https
+    URL on exactly one of its hosts, no credentials or port, the whole path one of its
+    forms."""
+    src = frame_src(src)
+    parts = split_url(src) if _URL_CHARACTERS.fullmatch(src) else None
+    if parts is None or parts.scheme != "https":
+        return None
+    host = parts.netloc.lower()
     for provider in FRAME_PROVIDERS:
-        match = provider.src.match(src)
-        if match:
-            return provider, match
+        for form in provider.forms:
+            found = form.path.fullmatch(parts.path) if host in form.hosts else None
+            if found is None:
+                continue
+            media_id = found.group(1) if found.re.groups else None
+            if form.id_query is not None:
+                media_id = next(iter(parse_qs(parts.query).get(form.id_query, [])), None)
+                if media_id is None or not _MEDIA_ID.fullmatch(media_id):
+                    return None
+            query = f"?{parts.query}" if parts.query else ""
+            return EmbedMatch(provider, media_id, f"https://{host}{parts.path}{query}")
     return None
 
 
@@ -148,19 +210,24 @@ def frame_policy(provider: str) -> FramePolicy | None:
     return known.policy if known is not None else None
 
 
+def default_frame_title(provider: FrameProvider) -> str:
+    """The title a kept frame gets when its author gave none (a frame needs a name for
+    screen readers); never taken for the author's own title."""
+    return f"Embedded {provider.kind} ({provider.name})"
+
+
 def video_from_iframe(iframe: etree._Element) -> dict[str, Any] | None:
     """A video block for an iframe of a known video provider, else None."""
-    src = frame_src(iframe.get("src", ""))
-    found = frame_provider(src)
-    if found is None or found[0].kind != "video":
+    found = frame_provider(iframe.get("src", ""))
+    if found is None or found.provider.kind != "video":
         return None
-    provider, match = found
+    title = iframe.get("title", "")
     return {
         "kind": "video",
-        "provider": provider.name,
-        "video_id": match.group(1),
-        "src": src,
-        "title": iframe.get("title", ""),
+        "provider": found.provider.name,
+        "video_id": found.media_id,
+        "src": found.url,
+        "title": "" if title == default_frame_title(found.provider) else title,
     }
 
 
@@ -178,18 +245,18 @@ def embed_from_blockquote(quote: etree._Element) -> dict[str, Any] | None:
 
 def player_url(provider: str, video_id: str | None, src: str | None) -> str | None:
     """The embed URL a click-to-play card loads: built from the media id where the
-    provider allows it, else the card's own src if it is that provider's embed URL.
-    Anything else (an unknown provider, a src on another host) gets no player."""
+    provider allows it, else the card's own src if that is one of the provider's video
+    embed URLs. Anything else (an unknown provider, a src elsewhere) gets no player."""
     template = _ID_PLAYERS.get(provider)
-    if template is not None and video_id and _MEDIA_ID.match(video_id):
-        built = template.format(id=video_id)
-        if _plays(built, provider):  # the id has the provider's own form
+    if template is not None and video_id and _MEDIA_ID.fullmatch(video_id):
+        built = _player(template.format(id=video_id), provider)
+        if built is not None:  # the id has the provider's own form
             return built
-    if src and _plays(frame_src(src), provider):
-        return frame_src(src)
-    return None
+    return _player(src, provider) if src else None
 
 
-def _plays(src: str, provider: str) -> bool:
+def _player(src: str, provider: str) -> str | None:
     found = frame_provider(src)
-    return found is not None and found[0].name == provider and found[0].kind == "video"
+    if found is None or found.provider.name != provider or found.provider.kind != "video":
+        return None
+    return found.url

@@ -9,7 +9,7 @@ cleanly falls back to raw html.
 
 from __future__ import annotations
 
-from functools import lru_cache
+import re
 from html import escape
 from typing import Any
 
@@ -17,8 +17,10 @@ from lxml import etree
 
 from layout.article import Article, article_from_data
 from layout.embeds import embed_from_blockquote, frame_provider, video_from_iframe
+from layout.frames import FRAME_LINK_CLASS, cards_in_markup
 from layout.limits import DEFAULT_LIMITS, Limits, over_limit
 from layout.markup import (
+    depth_over,
     drop_keeping_tail,
     inner_html,
     markup_text,
@@ -27,7 +29,14 @@ from layout.markup import (
     text_of,
 )
 from layout.repair import repair_tree
-from layout.sanitize import PHRASING, clean_body, clean_inline, scrub, strip_controls
+from layout.sanitize import (
+    PHRASING,
+    MarkupTooDeep,
+    clean_body,
+    clean_inline,
+    scrub,
+    strip_controls,
+)
 from layout.values import ascii_int
 
 _WRAPPERS = frozenset(
@@ -59,6 +68,7 @@ _WRAPPERS = frozenset(
 )
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src")
+_LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 BlockData = dict[str, Any]
 
@@ -68,20 +78,13 @@ def ingest_html(
 ) -> Article:
     """Turn a body fragment plus metadata into an :class:`Article`."""
     html = strip_controls(html)
-    meta = scrub(meta)
-    hero = meta.get("hero")
-    if isinstance(hero, dict) and isinstance(hero.get("caption"), str):
-        # Metadata is not ingest's output: its one markup field is cleaned here.
-        meta = {**meta, "hero": {**hero, "caption": clean_inline(hero["caption"])}}
     size = len(html.encode("utf-8"))
     if size > limits.max_html_bytes:
         raise over_limit(default_id, "the body size in bytes", size, limits.max_html_bytes)
-    root = parse_fragment(clean_body(html))
-    if _deeper_than(limits.max_depth)(root):
-        depth = nesting_depth(root)
-        raise over_limit(default_id, "the element nesting depth", depth, limits.max_depth)
+    meta = _clean_meta(scrub(meta), default_id, limits)
+    root = _sanitized_tree(html, default_id, limits)
     repair_tree(root)
-    blocks = _Walker().walk(root)
+    blocks = [_with_frame_cards(block) for block in _Walker().walk(root)]
     data = dict(meta)
     data.setdefault("id", default_id)
     data["headline"] = _headline(data, blocks)
@@ -89,32 +92,58 @@ def ingest_html(
     return article_from_data(data, sanitized=True)
 
 
-@lru_cache(maxsize=8)
-def _deeper_than(limit: int) -> etree.XPath:
-    """An XPath test, evaluated in C, for any element nested deeper than ``limit``."""
-    return etree.XPath("boolean(" + "/".join(["*"] * limit) + ")")
+def _with_frame_cards(block: BlockData) -> BlockData:
+    """Known players' frames, read by the walk (a video player is a video card by now),
+    become click-to-load cards in the markup that is kept."""
+    if "html" in block:
+        block["html"] = cards_in_markup(block["html"])
+    elif block["kind"] == "list":
+        block["items"] = [cards_in_markup(item) for item in block["items"]]
+    return block
 
 
-def nesting_depth(root: etree._Element) -> int:
-    """The deepest element nesting in the tree, counted without recursion."""
-    depth = deepest = 0
-    for event, _ in etree.iterwalk(root, events=("start", "end")):
-        depth += 1 if event == "start" else -1
-        deepest = max(deepest, depth)
-    return deepest
+def _clean_meta(meta: dict[str, Any], default_id: str, limits: Limits) -> dict[str, Any]:
+    """Metadata is not ingest's output: its one markup field is cleaned here."""
+    hero = meta.get("hero")
+    if not (isinstance(hero, dict) and isinstance(hero.get("caption"), str)):
+        return meta
+    try:
+        caption = clean_inline(hero["caption"], max_depth=limits.max_depth)
+    except MarkupTooDeep as error:
+        raise over_limit(default_id, "the hero caption's nesting depth", error.depth,
+                         error.limit) from None
+    return {**meta, "hero": {**hero, "caption": caption}}
+
+
+def _sanitized_tree(html: str, default_id: str, limits: Limits) -> etree._Element:
+    """The body sanitized and parsed, within the nesting limit (measured before nh3 on a
+    long body, and on the tree ingest walks)."""
+    try:
+        root = parse_fragment(clean_body(html, max_depth=limits.max_depth))
+    except MarkupTooDeep as error:
+        depth: int | None = error.depth
+    else:
+        depth = depth_over(root, limits.max_depth)
+    if depth is not None:
+        raise over_limit(default_id, "the element nesting depth", depth, limits.max_depth)
+    return root
 
 
 def _headline(data: dict[str, Any], blocks: list[BlockData]) -> Any:
     """The metadata's headline; without one, a leading heading's text; else the id.
 
-    A leading heading that gives the headline (or repeats it) moves into the header, shown
-    once, to every reader. Nothing else of the body ever becomes metadata: the headline
+    A leading heading of plain text that gives the headline (or repeats it) moves into the
+    header, shown once, to every reader; one with an image or a link stays in the body too,
+    so nothing of it is lost. Nothing else of the body ever becomes metadata: the headline
     is on every surface of every reader, and the rest of the body may be behind the wall.
     """
     headline = data.get("headline")
-    leading = markup_text(blocks[0]["html"]) if blocks and blocks[0]["kind"] == "heading" else ""
-    if leading and headline in (None, "", leading):
-        blocks.pop(0)
+    first = blocks[0] if blocks and blocks[0]["kind"] == "heading" else None
+    markup = _LINE_BREAK.sub(" ", first["html"]) if first is not None else ""
+    leading = markup_text(markup)
+    if first is not None and leading and headline in (None, "", leading):
+        if "<" not in markup:
+            blocks.pop(0)
         return leading
     if headline in (None, ""):
         identifier = data["id"]
@@ -242,7 +271,7 @@ def _figure(element: etree._Element) -> BlockData:
 
 def _frame_embed(iframe: etree._Element) -> BlockData:
     found = frame_provider(iframe.get("src", ""))
-    provider = found[0].name if found is not None else "frame"
+    provider = found.provider.name if found is not None else "frame"
     html = outer_html(iframe)
     return {"kind": "embed", "provider": provider, "url": iframe.get("src"), "html": html}
 
@@ -262,6 +291,8 @@ def _related(element: etree._Element) -> BlockData | None:
     link = children[0]
     if (link.tail or "").strip() or not link.get("href") or len(link):
         return None
+    if FRAME_LINK_CLASS in link.get("class", "").split():
+        return None  # it stands for a frame of an unknown origin, not an editor's link
     title = text_of(link)
     return {"kind": "related", "url": link.get("href"), "title": title} if title else None
 

@@ -7,6 +7,7 @@ body, and nothing here needs its element methods.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from html import escape
 
 from lxml import etree
@@ -66,3 +67,25 @@ def drop_keeping_tail(element: Element) -> None:
         else:
             parent.text = (parent.text or "") + element.tail
     parent.remove(element)
+
+
+@lru_cache(maxsize=8)
+def _deeper_than(limit: int) -> etree.XPath:
+    """An XPath test, evaluated in C, for any element nested deeper than ``limit``
+    (compiled once per limit: there are one or two)."""
+    return etree.XPath("boolean(" + "/".join(["*"] * limit) + ")")
+
+
+def depth_over(root: Element, limit: int) -> int | None:
+    """The tree's nesting depth when it is over ``limit``, else None (the common case,
+    answered by one XPath test in C)."""
+    return nesting_depth(root) if _deeper_than(limit)(root) else None
+
+
+def nesting_depth(root: Element) -> int:
+    """The deepest element nesting in the tree, counted without recursion."""
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest

@@ -14,7 +14,7 @@ from typing import Final
 
 from lxml import etree
 
-from layout.frames import vet_frames
+from layout.frames import frames_to_cards, vet_frames
 from layout.markup import inner_html, parse_fragment, text_of
 from layout.sanitize import clean_flow
 from layout.urls import split_url
@@ -204,8 +204,14 @@ def repair_tree(root: Element) -> Element:
 
 def clean_block_html(html: str) -> str:
     """Untrusted block markup (a raw-html, table, embed or quote block, a list item) made
-    safe and valid: nh3's flow allowlist, then every pass here, the frame policy first."""
-    return repair_html(clean_flow(html))
+    safe and valid: nh3's flow allowlist, every pass here (the frame policy first), then
+    the frames left as click-to-load cards."""
+    cleaned = clean_flow(html)
+    if not cleaned.strip():
+        return cleaned
+    root = repair_tree(parse_fragment(cleaned))
+    frames_to_cards(root)
+    return inner_html(root)
 
 
 def repair_html(html: str) -> str:

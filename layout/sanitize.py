@@ -1,4 +1,4 @@
-"""HTML sanitizing with nh3: the single place where untrusted markup becomes trusted.
+"""HTML sanitizing with nh3: where untrusted markup is cut down to an allowlist.
 
 Three allowlists, from narrow to wide:
 
@@ -7,8 +7,15 @@ Three allowlists, from narrow to wide:
 - ``BODY``: what ingest lets through before it classifies a whole body fragment; it also
   keeps lazy-image attributes and classes (embed detection).
 
-Both wide lists keep iframes for the frame policy that follows them (``frames.vet_frames``,
-a pass of ``repair``): only known providers' frames stay, sandboxed.
+Both wide lists keep iframes, with their raw fallback text, for the frame policy that
+follows them (``frames.vet_frames``, the first pass of ``repair``): only known providers'
+frames stay, sandboxed and empty. So ``clean_inline`` output is trusted as it is, while
+block markup is trusted only after ``repair.clean_block_html`` and a body only after
+ingest's repair; nothing else calls the two wide cleaners.
+
+nh3's parser takes time growing with the square of the nesting depth, so markup longer
+than a few kilobytes has its depth measured first by lxml's (linear) parser, and markup
+nested over the limit is refused (``MarkupTooDeep``) before nh3 sees it.
 
 Obsolete HTML elements and attributes are left out so that the output stays valid HTML5.
 Scripts, styles, event handlers and ``javascript:``/``vbscript:`` URLs never pass; ``data:``
@@ -21,6 +28,9 @@ import re
 from typing import Any, Final
 
 import nh3
+
+from layout.limits import DEFAULT_LIMITS
+from layout.markup import depth_over, parse_fragment
 
 PHRASING: Final = frozenset(
     [
@@ -259,21 +269,40 @@ def scrub(value: Any) -> Any:
     return holder[0]
 
 
-# Controls are stripped before cleaning and again after: a character reference such as
-# "&#6;" only becomes a control character when the sanitizer decodes it.
+class MarkupTooDeep(ValueError):
+    """Markup nested deeper than the limit, refused before nh3 spends its time on it."""
+
+    def __init__(self, depth: int, limit: int) -> None:
+        super().__init__(f"markup nested at most {limit} elements deep")
+        self.depth, self.limit = depth, limit
 
 
-def clean_inline(html: str) -> str:
+# Below this length no nesting costs nh3 noticeable time (a few hundred levels at most).
+_MEASURED_LENGTH: Final = 4096
+
+
+def _clean(cleaner: nh3.Cleaner, html: str, max_depth: int) -> str:
+    # Controls are stripped before cleaning and again after: a character reference such
+    # as "&#6;" only becomes a control character when the sanitizer decodes it.
+    html = strip_controls(html)
+    if len(html) > _MEASURED_LENGTH:
+        depth = depth_over(parse_fragment(html), max_depth)
+        if depth is not None:
+            raise MarkupTooDeep(depth, max_depth)
+    return strip_controls(cleaner.clean(html))
+
+
+def clean_inline(html: str, *, max_depth: int = DEFAULT_LIMITS.max_depth) -> str:
     """Sanitize phrasing markup for a text block (paragraph, heading, caption, item)."""
-    return strip_controls(_INLINE.clean(strip_controls(html)))
+    return _clean(_INLINE, html, max_depth)
 
 
-def clean_flow(html: str) -> str:
+def clean_flow(html: str, *, max_depth: int = DEFAULT_LIMITS.max_depth) -> str:
     """Sanitize block markup for raw-html, table and embed blocks. Iframes are still in
     the result: ``repair.clean_block_html`` adds the frame policy, and is what blocks use."""
-    return strip_controls(_FLOW.clean(strip_controls(html)))
+    return _clean(_FLOW, html, max_depth)
 
 
-def clean_body(html: str) -> str:
-    """Sanitize a whole body fragment before ingest classifies it."""
-    return strip_controls(_BODY.clean(strip_controls(html)))
+def clean_body(html: str, *, max_depth: int = DEFAULT_LIMITS.max_depth) -> str:
+    """Sanitize a whole body fragment before ingest classifies (and repairs) it."""
+    return _clean(_BODY, html, max_depth)

@@ -90,8 +90,9 @@ def video_object(video: Video, article: Article) -> Markup:
         data["thumbnailUrl"] = [video.poster]
     if video.duration is not None:
         data["duration"] = f"PT{video.duration // 60}M{video.duration % 60}S"
-    if video.src or video.video_id:
-        data["embedUrl"] = player_url(video.provider, video.video_id, video.src)
+    player = player_url(video.provider, video.video_id, video.src)
+    if player is not None:
+        data["embedUrl"] = player
     if article.published:
         data["uploadDate"] = article.published.isoformat()
     return script_json(data)

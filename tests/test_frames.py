@@ -1,8 +1,9 @@
-"""The frame policy: iframes survive only from known providers, sandboxed, in any container,
-on the body-HTML path and the article-JSON path alike."""
+"""The frame policy: frames survive only from known providers, as click-to-load cards that
+carry the provider's sandbox, in any container, on the body-HTML and article-JSON paths."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import lxml.html
@@ -12,40 +13,16 @@ from layout import Engine, Viewer
 from layout.article import Article, article_from_data
 from layout.embeds import FRAME_POLICIES, FRAME_PROVIDERS, frame_provider
 from layout.ingest import ingest_html
-
-FOREIGN = '<iframe src="https://attacker.example/frame" title="Poll"></iframe>'
-KNOWN = (
-    '<iframe src="http://www.youtube.com/embed/LtOGa5M8AuU" width="560" height="315" '
-    'frameborder="0" allowfullscreen onload="x()" srcdoc="&lt;b&gt;x&lt;/b&gt;"></iframe>'
+from tests.support.frames import (
+    CONTAINERS,
+    EMBED_PATHS,
+    FOREIGN,
+    KNOWN,
+    TRICKS,
+    card_problem,
+    page_frame_problems,
 )
-TRICKS = [
-    '<iframe src="//attacker.example/scheme-relative"></iframe>',
-    '<iframe src="https://www.youtube.com.attacker.example/embed/LtOGa5M8AuU"></iframe>',
-    '<iframe src="https://www.youtube.com@attacker.example/embed/LtOGa5M8AuU"></iframe>',
-    '<iframe src="https://attacker.example/?u=https://www.youtube.com/embed/LtOGa5M8AuU">'
-    "</iframe>",
-    '<iframe src="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>',
-    '<iframe src="javascript:alert(1)"></iframe>',
-    '<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>',
-]
-# Every container an iframe can hide in (the issue's list, and more of the content model).
-CONTAINERS = {
-    "table": "<table><tbody><tr><td>{}</td></tr></tbody></table>",
-    "table-caption": "<table><caption>{}</caption><tbody><tr><td>x</td></tr></tbody></table>",
-    "list": "<ul><li>{}</li></ul>",
-    "ordered-list": "<ol><li>{}</li></ol>",
-    "figure": "<figure>{}<figcaption>Caption</figcaption></figure>",
-    "blockquote": "<blockquote><p>Quoted</p>{}</blockquote>",
-    "tweet": '<blockquote class="twitter-tweet"><p>Post</p>{}'
-    '<a href="https://twitter.com/x/status/1">link</a></blockquote>',
-    "definition-list": "<dl><dt>Term</dt><dd>{}</dd></dl>",
-    "pre": "<pre>{}</pre>",
-    "details": "<details><summary>More</summary>{}</details>",
-    "paragraph": "<p>Text {} more text</p>",
-    "div": "<div><section>{}</section></div>",
-    "nested": "<ul><li><table><tbody><tr><td><blockquote>{}</blockquote></td></tr></tbody>"
-    "</table></li></ul>",
-}
+
 SUBSCRIBER = Viewer(audience="subscriber")
 
 
@@ -71,30 +48,37 @@ PATHS = {"body": from_body, **{f"json-{k}": json_path(k) for k in
                                ("html", "table", "quote", "embed", "list")}}
 
 
-def rendered_frames(article: Article) -> list[lxml.html.HtmlElement]:
+def rendered(article: Article) -> lxml.html.HtmlElement:
     page = Engine(development=True).render(article, SUBSCRIBER).html
-    return list(lxml.html.document_fromstring(page).iter("iframe"))
+    return lxml.html.document_fromstring(page)
 
 
-def assert_policy(frame: lxml.html.HtmlElement) -> None:
-    found = frame_provider(frame.get("src", ""))
-    assert found is not None, f"iframe of an unknown origin: {frame.get('src')!r}"
-    policy = FRAME_POLICIES[found[0].kind]
-    assert frame.get("sandbox") == policy.sandbox
-    assert frame.get("referrerpolicy") == policy.referrerpolicy
-    assert frame.get("srcdoc") is None
-    assert not [name for name in frame.attrib if name.startswith("on")]
+def cards(article: Article) -> list[lxml.html.HtmlElement]:
+    """The click-to-load cards of the page: buttons carrying a player's URL."""
+    return [b for b in rendered(article).iter("button") if b.get("data-player") is not None]
+
+
+def assert_policy(card: lxml.html.HtmlElement) -> None:
+    """The independent check (tests/support/frames.py), then the provider's own policy."""
+    assert card_problem(dict(card.attrib)) is None
+    found = frame_provider(card.get("data-player", ""))
+    assert found is not None
+    policy = FRAME_POLICIES[found.provider.kind]
+    assert card.get("data-sandbox") == policy.sandbox
+    assert card.get("data-referrerpolicy") == policy.referrerpolicy
 
 
 @pytest.mark.parametrize("container", CONTAINERS)
 @pytest.mark.parametrize("path", PATHS)
-def test_foreign_frames_go_and_known_players_stay_sandboxed(path: str, container: str) -> None:
+def test_foreign_frames_go_and_known_players_wait_for_a_click(path: str, container: str) -> None:
     markup = CONTAINERS[container].format(FOREIGN + KNOWN + "".join(TRICKS))
     article = PATHS[path](markup)
-    frames = rendered_frames(article)
-    for frame in frames:
-        assert_policy(frame)
-    page = Engine(development=True).render(article, SUBSCRIBER).html
+    root = rendered(article)
+    assert page_frame_problems(root) == []
+    assert list(root.iter("iframe", "frame", "embed", "object")) == []
+    for card in cards(article):
+        assert_policy(card)
+    page = lxml.html.tostring(root, encoding="unicode")
     assert 'src="https://attacker.example' not in page and "srcdoc" not in page
     assert "javascript:" not in page and "data:text/html" not in page
 
@@ -104,11 +88,15 @@ UNWRAPPED = ("details", "paragraph", "div")
 
 
 @pytest.mark.parametrize("container", [c for c in CONTAINERS if c not in UNWRAPPED])
-def test_a_known_player_inside_a_block_stays_a_sandboxed_frame(container: str) -> None:
-    frames = rendered_frames(from_body(CONTAINERS[container].format(KNOWN)))
-    assert [frame.get("src") for frame in frames] == ["https://www.youtube.com/embed/LtOGa5M8AuU"]
-    assert frames[0].get("loading") == "lazy"
-    assert (frames[0].get("width"), frames[0].get("height")) == ("560", "315")
+@pytest.mark.parametrize("path", PATHS)
+def test_a_known_player_inside_a_block_becomes_a_click_to_load_card(
+    path: str, container: str
+) -> None:
+    [card] = cards(PATHS[path](CONTAINERS[container].format(KNOWN)))
+    assert card.get("data-player") == "https://www.youtube.com/embed/LtOGa5M8AuU"
+    assert (card.get("data-width"), card.get("data-height")) == ("560", "315")
+    assert card.text_content() == "Load the embedded video: Embedded video (youtube)"
+    assert_policy(card)
 
 
 @pytest.mark.parametrize("container", UNWRAPPED)
@@ -116,24 +104,87 @@ def test_a_known_player_in_a_wrapper_becomes_a_video_card(container: str) -> Non
     article = from_body(CONTAINERS[container].format(KNOWN))
     videos = [block for block in article.blocks if block.kind == "video"]
     assert [(v.provider, v.video_id) for v in videos] == [("youtube", "LtOGa5M8AuU")]
-    assert rendered_frames(article) == []  # click-to-play: the player loads on a click
+    [card] = cards(article)  # the video card's play button, with the same policy
+    assert_policy(card)
 
 
 def test_a_foreign_frame_leaves_a_link_to_its_page() -> None:
     article = from_body(CONTAINERS["table"].format(FOREIGN))
     page = Engine(development=True).render(article, SUBSCRIBER).html
-    assert '<a href="https://attacker.example/frame">Poll</a>' in page
+    assert ('<a href="https://attacker.example/frame" class="frame-link" rel="nofollow">Poll</a>'
+            in page)
 
 
-def test_every_provider_has_a_policy_and_https_embed_urls() -> None:
+@pytest.mark.parametrize("src", [
+    "https://www.youtube.com/embed/abcdefgh/../../redirect?q=https://evil.example",
+    "https://www.youtube.com/embed/abcdefgh/%2e%2e/%2e%2e/redirect",
+    "https://www.youtube.com/embed/abcdefgh/..%5C..%5Credirect",
+    "https://www.google.com/maps/embed/../../url?q=https://evil.example",
+    "https://www.facebook.com/plugins/post.php/../../l.php?u=https://evil.example",
+    "https://w.soundcloud.com/player/../../x",
+    "https://datawrapper.dwcdn.net/a/../../x",
+    "https://cdn.jwplayer.com/players/abc/../../evil",
+    "https://player.vimeo.com.evil.example/video/1",
+    "https://open.spotify.com@evil.example/embed/track/1",
+    "https://www.youtube.com:8443/embed/abcdefgh",
+    "https://www.youtube.com./embed/abcdefgh",
+    "https://WWW.YOUTUBE.COM/embed/abcdefgh/x",
+])
+def test_only_a_providers_own_embed_paths_count(src: str) -> None:
+    assert frame_provider(src) is None
+    assert cards(from_body(CONTAINERS["table"].format(f'<iframe src="{src}"></iframe>'))) == []
+
+
+def test_a_video_card_never_plays_another_path_of_the_host() -> None:
+    article = article_from_data({"id": "v", "headline": "h", "blocks": [
+        {"kind": "video", "provider": "youtube", "src":
+         "https://www.youtube.com/embed/abcdefg/../../redirect?q=https://evil.example"},
+        {"kind": "video", "provider": "jwplayer",
+         "src": "https://cdn.jwplayer.com/players/abc/../../evil"}]})
+    page = Engine(development=True).render(article, SUBSCRIBER).html
+    assert not re.search(r"<button[^>]*data-player", page) and "<iframe" not in page
+    # what is left is a link the reader may follow, never a player that loads by itself
+    assert page.count('<p class="video-link"><a href="https://') == 2
+
+
+def test_a_frame_inside_a_link_leaves_text_not_a_nested_link() -> None:
+    article = from_body('<p><a href="https://example.test/a">Read <iframe '
+                        'src="https://attacker.example/x" title="Poll"></iframe></a></p>')
+    assert article.blocks[1].html == '<a href="https://example.test/a">Read <span>Poll</span></a>'
+
+
+def test_a_foreign_frame_alone_in_a_paragraph_is_no_related_card() -> None:
+    article = from_body('<p><iframe src="https://evil.example/login" title="Renew here">'
+                        "</iframe></p>")
+    assert [block.kind for block in article.blocks] == ["paragraph"] * 3
+
+
+def test_a_frame_without_a_title_gets_one_that_never_becomes_a_caption() -> None:
+    article = from_body(CONTAINERS["table"].format(KNOWN) + KNOWN)
+    assert 'data-title="Embedded video (youtube)"' in article.blocks[1].html
+    video = article.blocks[2]
+    assert (video.kind, video.title) == ("video", "")
+
+
+def test_every_provider_has_a_policy_and_lists_only_hosts_the_independent_check_knows() -> None:
     for provider in FRAME_PROVIDERS:
         assert provider.kind in FRAME_POLICIES
-        assert provider.src.pattern.startswith("^https://"), provider.name
         assert "allow-top-navigation" not in provider.policy.sandbox
+        for form in provider.forms:
+            assert form.hosts <= set(EMBED_PATHS), provider.name
 
 
 def test_a_known_provider_frame_at_top_level_is_an_embed_block() -> None:
     article = from_body('<iframe src="https://open.spotify.com/embed/episode/abc"></iframe>')
     embed = article.blocks[1]
     assert (embed.kind, embed.provider) == ("embed", "spotify")
-    assert 'sandbox="allow-scripts allow-same-origin allow-popups' in embed.html
+    assert 'data-sandbox="allow-scripts allow-same-origin allow-popups' in embed.html
+
+
+def test_a_known_player_inside_a_link_leaves_its_title_as_text() -> None:
+    cell = f'<a href="https://example.test/a">Watch {KNOWN}</a> now'
+    article = from_body(CONTAINERS["table"].format(cell))
+    assert (
+        '<td><a href="https://example.test/a">Watch <span>Embedded video (youtube)</span></a> now'
+        in article.blocks[1].html
+    )

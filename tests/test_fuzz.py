@@ -33,7 +33,6 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from layout.cli import app as cli_app
-from layout.embeds import frame_provider
 from layout.engine import Engine
 from layout.errors import ConfigError, InputError, LayoutError
 from layout.rules import DEFAULT_RULES_PATH, RuleSet, parse_rules
@@ -41,6 +40,7 @@ from layout.sources import article_from_html, article_from_json, load_article
 from layout.viewer import Viewer
 from tests.conftest import report
 from tests.support.corpus import ROOT, SAMPLES
+from tests.support.frames import page_frame_problems
 from tests.support.server import RunningServer, running_server, server_env
 
 FUZZ = settings(
@@ -143,7 +143,7 @@ def output_problems(html: str, rules: RuleSet) -> list[str]:
                 problems.append(f"foreign script src {src!r}")
         elif text.strip() not in known:
             problems.append(f"foreign inline script: {text[:200]!r}")
-    problems += frame_problems(root)
+    problems += page_frame_problems(root)
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
@@ -153,18 +153,6 @@ def output_problems(html: str, rules: RuleSet) -> list[str]:
             compact = re.sub(r"[\x00-\x20]", "", value)
             if name.lower() in URL_ATTRIBUTES and SCRIPT_URL.match(compact):
                 problems.append(f"script URL in the output: <{element.tag} {name}={value[:80]!r}>")
-    return problems
-
-
-def frame_problems(root: Any) -> list[str]:
-    """Frames in a page: only known providers' iframes, each with its provider's policy."""
-    problems = []
-    for element in root.iter("iframe", "frame", "embed", "object"):
-        found = frame_provider(element.get("src", "")) if element.tag == "iframe" else None
-        if found is None:
-            problems.append(f"frame of an unknown origin: <{element.tag} {element.attrib}>")
-        elif element.get("sandbox") != found[0].policy.sandbox or element.get("srcdoc"):
-            problems.append(f"frame without its provider's policy: {element.attrib}")
     return problems
 
 

@@ -6,11 +6,11 @@ The pages are written to a folder and loaded from file:// in Chromium with all o
 network refused. An init script records every call of ``__xss`` (the payloads' marker
 function), ``alert``, ``confirm`` and ``prompt`` in every frame, and dialogs are recorded
 too: a single recorded call is a script execution. Each page is also checked for event
-handler attributes, script URLs, scripts other than the theme's own, frames other than a
-known provider's sandboxed player, any document or script the page asks for from another
-origin (the rule set's ad library included), and for the payload text being shown as text
-(the headline payload is the h1's text; template syntax such as ``{{ 7*7 }}`` stays
-literal).
+handler attributes, script URLs, scripts other than the theme's own, frames (a known
+provider's player waits for a click, in a card whose URL and sandbox are checked), any
+document or script the page asks for from another origin (the rule set's ad library
+included), and for the payload text being shown as text (the headline payload is the h1's
+text; template syntax such as ``{{ 7*7 }}`` stays literal).
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ import pytest
 import yaml
 from playwright.async_api import Dialog, Page, Request, Route, async_playwright
 
-from layout.embeds import FRAME_POLICIES, frame_provider
 from layout.engine import Engine
 from layout.errors import ConfigError
 from layout.rules import DEFAULT_RULES_PATH, RuleSet, parse_rules
@@ -36,6 +35,7 @@ from layout.urls import AD_LIBRARY_HOSTS, split_url
 from layout.viewer import Viewer
 from tests.conftest import report
 from tests.support.corpus import SAMPLES
+from tests.support.frames import card_problem, embed_src_problem, frame_problem
 from tests.support.preview_server import CHROMIUM, CHROMIUM_ARGS
 from tests.support.xss_payloads import LITERAL_TEMPLATE_TEXT, PAYLOADS, Payload
 
@@ -109,8 +109,10 @@ async () => {
     (f) => ({ tag: f.tagName, src: f.getAttribute("src") || f.getAttribute("data"),
               sandbox: f.getAttribute("sandbox"), srcdoc: f.getAttribute("srcdoc"),
               referrerpolicy: f.getAttribute("referrerpolicy") }));
+  const cards = Array.from(document.querySelectorAll("button[data-player]")).map((b) =>
+    Object.fromEntries(Array.from(b.attributes).map((a) => [a.name, a.value])));
   return {
-    frames,
+    frames, cards,
     scripts: Array.from(document.scripts).map((s) => ({
       type: s.type, id: s.id, src: s.getAttribute("src"), text: s.textContent })),
     handlers, urls,
@@ -286,6 +288,8 @@ async def _load(page: Page, job: PageJob, known: frozenset[str], found: Findings
     name = job.path.name
     found.problems += [f"{name}: event handler {h}" for h in data["handlers"]]
     found.problems += [f"{name}: {problem}" for problem in _frame_problems(data["frames"])]
+    found.problems += [f"{name}: {problem}" for card in data["cards"]
+                       if (problem := card_problem(card)) is not None]
     for url in data["urls"]:
         if url.startswith("rules "):
             found.rule_links.append(f"{name}: script URL from the rules: {url[6:]}")
@@ -328,19 +332,9 @@ async def _load(page: Page, job: PageJob, known: frozenset[str], found: Findings
 
 
 def _frame_problems(frames: list[dict[str, Any]]) -> list[str]:
-    """Every frame must be a known provider's player with that provider's policy."""
-    problems = []
-    for frame in frames:
-        known = frame_provider(frame["src"] or "") if frame["tag"] == "IFRAME" else None
-        if known is None:
-            problems.append(f"frame of an unknown origin: {frame['tag']} {frame['src']!r}")
-            continue
-        policy = FRAME_POLICIES[known[0].kind]
-        if frame["sandbox"] != policy.sandbox or frame["referrerpolicy"] != policy.referrerpolicy:
-            problems.append(f"frame without its provider's policy: {frame}")
-        if frame["srcdoc"] is not None:
-            problems.append(f"frame with srcdoc: {frame['srcdoc'][:80]!r}")
-    return problems
+    """Every frame must be a listed player with a player's sandbox (tests/support/frames)."""
+    found = (frame_problem(frame["tag"], frame) for frame in frames)
+    return [problem for problem in found if problem is not None]
 
 
 def _foreign_load(url: str, resource_type: str) -> str | None:
@@ -349,7 +343,7 @@ def _foreign_load(url: str, resource_type: str) -> str | None:
     nothing)."""
     if url.startswith("file://") or resource_type not in ("document", "script"):
         return None
-    if resource_type == "document" and frame_provider(url) is not None:
+    if resource_type == "document" and embed_src_problem(url) is None:
         return None
     parts = split_url(url)
     if resource_type == "script" and parts is not None and parts.hostname in AD_LIBRARY_HOSTS:
@@ -615,6 +609,7 @@ def test_the_harness_sees_an_execution_when_one_happens(
         "<img src=x onerror=\"__xss('CANARY-1')\"><script>alert('CANARY-2')</script>"
         "<a href=\"javascript:__xss('CANARY-3')\">x</a>"
         "<iframe src=\"https://attacker.example/CANARY-4\"></iframe>"
+        "<button data-player=\"https://attacker.example/CANARY-6\" data-sandbox=\"\">x</button>"
         "<script async src=\"data:text/javascript,__xss('CANARY-5')\"></script>"
         "</main></body></html>"
     )
@@ -625,10 +620,71 @@ def test_the_harness_sees_an_execution_when_one_happens(
         "canary.html: xss:CANARY-1",
         "canary.html: xss:CANARY-5",
     ]
-    assert any("frame of an unknown origin: IFRAME" in p for p in found.problems), found.problems
+    assert any("frame of an unknown origin: not a listed embed host" in p
+               for p in found.problems), found.problems
+    assert any("card of an unknown origin" in p for p in found.problems), found.problems
     assert [load.split(": ", 1)[1] for load in found.foreign_loads] == [
         "document https://attacker.example/CANARY-4"
     ]
     assert any("event handler IMG onerror" in p for p in found.problems), found.problems
     assert any("script URL A href=javascript:" in p for p in found.problems), found.problems
     assert any("foreign inline script" in p for p in found.problems), found.problems
+
+
+CLICK_ALL = """
+async () => {
+  const buttons = Array.from(document.querySelectorAll("button[data-player]"));
+  for (const button of buttons) { button.click(); }
+  await new Promise((done) => setTimeout(done, 50));
+  return { clicked: buttons.length,
+           left: document.querySelectorAll("button[data-player]").length,
+           frames: Array.from(document.querySelectorAll("iframe")).map((f) =>
+             Object.fromEntries(Array.from(f.attributes).map((a) => [a.name, a.value]))) };
+}
+"""
+
+
+def test_a_click_loads_only_the_providers_player_with_its_sandbox(tmp_path: Path) -> None:
+    """Every click-to-load card and video card of frames in every container, clicked in
+    Chromium: each becomes an iframe of a listed player with a player's sandbox, and the
+    only documents asked for are those players (refused here: no network)."""
+    _require_chromium()
+    from tests.support.frames import CONTAINERS, FOREIGN, KNOWN, TRICKS
+
+    body = "".join(f"<p>{name}</p>{markup.format(FOREIGN + KNOWN + ''.join(TRICKS))}"
+                   for name, markup in CONTAINERS.items())
+    article = article_from_html(body, {"headline": "Frames"}, source="frames.html")
+    page = _write(tmp_path, "frames.html",
+                  Engine(development=True).render(article, VIEWERS["subscriber"]).html)
+
+    async def click_all() -> tuple[dict[str, Any], list[str]]:
+        requests: list[str] = []
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(
+                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                context = await browser.new_context()
+
+                async def only_files(route: Route) -> None:
+                    if route.request.resource_type == "document":
+                        requests.append(route.request.url)
+                    if route.request.url.startswith("file://"):
+                        await route.continue_()
+                    else:
+                        await route.abort()
+
+                await context.route("**/*", only_files)
+                tab = await context.new_page()
+                await tab.goto(page.as_uri(), wait_until="load")
+                result = await tab.evaluate(CLICK_ALL)
+            finally:
+                await browser.close()
+        return result, requests
+
+    result, requests = asyncio.run(click_all())
+    assert result["clicked"] >= len(CONTAINERS) and result["left"] == 0
+    assert len(result["frames"]) == result["clicked"]
+    problems = [frame_problem("iframe", frame) for frame in result["frames"]]
+    assert [p for p in problems if p is not None] == []
+    loaded = [url for url in requests if not url.startswith("file://")]
+    assert loaded and [url for url in loaded if embed_src_problem(url) is not None] == []

@@ -99,7 +99,9 @@ def test_unknown_iframe_becomes_a_link_to_its_page_and_loads_nothing():
         '<p>Before</p><iframe src="https://evil.example/x">fallback</iframe><p>After</p>'
     )
     assert [b.kind for b in article.blocks] == ["paragraph"] * 3
-    assert article.blocks[1].html == '<a href="https://evil.example/x">evil.example</a>'
+    assert article.blocks[1].html == (
+        '<a href="https://evil.example/x" class="frame-link" rel="nofollow">evil.example</a>'
+    )
     html = Engine().render(article).html
     assert "<iframe" not in html and "fallback" not in html
 
@@ -185,6 +187,32 @@ def test_leading_h1_different_from_metadata_headline_stays_in_the_body():
     article = ingest("<h1>Kicker</h1><p>Body</p>", meta={"headline": "Council votes"})
     assert article.headline == "Council votes"
     assert [b.kind for b in article.blocks] == ["heading", "paragraph"]
+
+
+@pytest.mark.parametrize("level", [1, 2, 3])
+def test_a_leading_heading_of_any_level_titles_a_body_without_headline(level):
+    article = ingest(f"<h{level}>Council votes</h{level}><p>Body</p>", meta={})
+    assert article.headline == "Council votes"
+    assert [b.kind for b in article.blocks] == ["paragraph"]
+
+
+def test_a_leading_heading_with_an_image_or_link_titles_the_body_and_stays_in_it():
+    html = ('<h1><img src="https://img.example/logo.png" alt="Logo"> Big <a href="/x">story</a>'
+            "</h1><p>Body</p>")
+    article = ingest(html, meta={})
+    assert article.headline == "Big story"
+    assert [b.kind for b in article.blocks] == ["heading", "paragraph"]
+    assert "logo.png" in Engine().render(article).html
+
+
+def test_a_line_break_in_a_leading_heading_is_a_space_in_the_headline():
+    assert ingest("<h1>Lead<br>Sub</h1><p>Body</p>", meta={}).headline == "Lead Sub"
+
+
+def test_a_body_without_headline_or_leading_heading_is_titled_by_its_id():
+    article = ingest("<p>Opening words</p><h2>Later heading</h2>", meta={})
+    assert article.headline == "story"
+    assert [b.kind for b in article.blocks] == ["paragraph", "heading"]
 
 
 TRICKY = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 
 from layout import Article, Engine, Viewer
 from layout.article import article_from_data
+from layout.errors import InputError
 from layout.limits import MAX_SUPPORTED_DEPTH, LimitError, Limits
 from layout.sources import article_from_html
 from tests.support.corpus import ROOT
@@ -88,3 +90,49 @@ def test_cli_exits_2_with_one_line_for_deep_nesting(tmp_path: Path) -> None:
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and str(body) in lines[0] and "nesting depth" in lines[0]
     assert "Traceback" not in done.stderr
+
+
+# nh3's time grows with the square of the nesting depth: 8,000 levels of `<ul><li>x` (72 kB)
+# took it 0.36 s, and 5 MB of them would take it half an hour. Markup over 4 kB is measured
+# first, by lxml, and refused before nh3 sees it, on every path that sanitizes markup.
+DEEP_LIST = "<ul><li>x" * 8_000
+
+
+def test_a_deep_body_is_refused_before_it_is_sanitized() -> None:
+    with pytest.raises(LimitError) as raised:
+        article_from_html(DEEP_LIST, {}, source="deep.html")
+    [line] = raised.value.lines()
+    # libxml2 stops counting at its own cap (about 2,000): the depth shown is a floor
+    assert re.fullmatch(r"deep\.html: the element nesting depth is \d{4,5}, over the limit of 200",
+                        line), line
+
+
+@pytest.mark.parametrize("block", [
+    {"kind": "html", "html": DEEP_LIST},
+    {"kind": "table", "html": f"<table><tr><td>{DEEP_LIST}</td></tr></table>"},
+    {"kind": "list", "items": [DEEP_LIST]},
+    {"kind": "paragraph", "html": DEEP_LIST},
+    {"kind": "image", "src": "https://img.example/a.jpg", "caption": DEEP_LIST},
+])
+def test_deep_markup_in_article_json_is_an_input_error_naming_the_field(block: dict) -> None:
+    from layout.sources import article_from_data_checked
+
+    with pytest.raises(InputError) as raised:
+        article_from_data_checked({"id": "d", "headline": "h", "blocks": [block]},
+                                  source="deep.json")
+    line = raised.value.lines()[0]
+    assert line.startswith("deep.json: blocks[0].")
+    assert "expected markup nested at most 200 elements deep; found " in line
+
+
+def test_a_deep_hero_caption_in_a_sidecar_is_refused() -> None:
+    with pytest.raises(LimitError) as raised:
+        article_from_html("<p>Words.</p>", {"hero": {"src": "a.jpg", "caption": DEEP_LIST}},
+                          source="story.meta.json")
+    assert "the hero caption's nesting depth is " in raised.value.lines()[0]
+
+
+def test_short_markup_is_not_measured_twice_and_still_refused_when_deep() -> None:
+    """Below 4 kB nh3 is quick at any depth; the tree ingest walks is measured after it."""
+    with pytest.raises(LimitError):
+        article_from_html("<div>" * 300 + "x", {}, source="b.html")

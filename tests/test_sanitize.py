@@ -120,15 +120,31 @@ def test_inline_cleaner_removes_iframes_with_fallback_content():
     assert "ab" in out
 
 
-def test_block_markup_keeps_a_known_player_sandboxed_without_its_fallback_content():
+@pytest.mark.parametrize("src", ["https://www.youtube.com/embed/dQw4w9WgXcQ",
+                                 "https://attacker.example/x"])
+def test_markup_inside_an_iframe_never_becomes_markup(src):
+    """The wide cleaners keep an allowed iframe's raw fallback text for the frame policy:
+    on every path that trusts markup, the policy empties or replaces the frame."""
+    from layout.ingest import ingest_html
+
+    hostile = f'<iframe src="{src}"><img src=x onerror=alert(1)></iframe>'
+    for html in (
+        clean_block_html(f"<table><tr><td>{hostile}</td></tr></table>"),
+        ingest_html(f"<p>a</p><table><tr><td>{hostile}</td></tr></table>", {"headline": "h"},
+                    default_id="x").blocks[1].html,
+    ):
+        assert "onerror" not in html and "<img" not in html and "&lt;img" not in html
+
+
+def test_block_markup_keeps_a_known_player_as_a_card_without_its_fallback_content():
     out = clean_block_html(
         '<p>a<iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ" onload="x()">fallback'
         "</iframe>b</p>"
     )
-    assert "fallback" not in out and "onload" not in out
-    assert 'src="https://www.youtube.com/embed/dQw4w9WgXcQ"' in out
-    assert 'sandbox="allow-scripts allow-same-origin' in out
-    assert 'referrerpolicy="strict-origin-when-cross-origin"' in out
+    assert "fallback" not in out and "onload" not in out and "<iframe" not in out
+    assert 'data-player="https://www.youtube.com/embed/dQw4w9WgXcQ"' in out
+    assert 'data-sandbox="allow-scripts allow-same-origin' in out
+    assert 'data-referrerpolicy="strict-origin-when-cross-origin"' in out
 
 
 def test_inline_cleaner_drops_block_elements_but_keeps_their_text():

@@ -9,8 +9,10 @@ import pytest
 from layout import Engine, Viewer
 from layout.meter import MeterState, encode_meter, period_key
 from layout.pipeline import DEVELOPMENT_SECRET, utc_now
+from layout.sources import article_from_html
 from tests.conftest import report
 from tests.support.corpus import corpus_sources, sample_sources
+from tests.support.frames import CONTAINERS, FOREIGN, KNOWN
 from tests.support.vnu import vnu_errors
 
 
@@ -44,7 +46,18 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 f"<body>{fragment}</body></html>",
                 encoding="utf-8",
             )
+    _render_frames(engine, folder)
     return folder
+
+
+def _render_frames(engine: Engine, folder: Path) -> None:
+    """Frames in every container: a known player's card, and a foreign frame's link."""
+    for name, container in CONTAINERS.items():
+        body = f"<p>Opening words.</p>{container.format(FOREIGN + KNOWN)}<p>Closing.</p>"
+        article = article_from_html(body, {"headline": "Frames"}, source=f"{name}.html")
+        page = engine.render(article, Viewer(audience="subscriber")).html
+        assert 'class="frame-link"' in page and "data-player=" in page
+        (folder / f"frames-{name}.html").write_text(page, encoding="utf-8")
 
 
 def test_nu_html_checker_finds_no_errors(rendered: Path) -> None:

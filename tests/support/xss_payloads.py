@@ -192,6 +192,11 @@ _TEMPLATES: tuple[str, ...] = (
     "<iframe src=https://www.youtube.com/embed/abcdefgh srcdoc=\"<script>parent.$JS</script>\">"
     "</iframe>",
     "<iframe src=https://player.vimeo.com/video/1 onload=$JS></iframe>",
+    "<iframe src=https://www.youtube.com/embed/abcdefgh/../../redirect?q=https://attacker.example"
+    "/$MARK></iframe>",
+    "<table><tr><td><iframe src=https://www.google.com/maps/embed/%2e%2e/%2e%2e/url?q=$MARK>"
+    "</iframe></td></tr></table>",
+    "<ul><li><iframe src=https://w.soundcloud.com/player/..\\..\\$MARK></iframe></li></ul>",
     "<iframe src=\"data:text/html;base64,$B64\"></iframe>",
     "<embed src=https://attacker.example/$MARK>",
     "<object data=https://attacker.example/$MARK></object>",
