@@ -23,8 +23,12 @@ DEFAULT_BODY_LIMIT = 5 * 1024 * 1024
 
 # JSON (and YAML) documents: an article nests about four levels, a rule set about six.
 # Deeper input is refused where it is read, so that nothing after (pydantic's errors, the
-# position lookup, a re-encoding) meets a stack-deep structure.
+# position lookup, a re-encoding) meets a stack-deep structure. YAML aliases make a tiny
+# file stand for a huge document (each alias is the whole anchored value again): the
+# values a document holds once expanded are counted too, and bounded far above any real
+# article (50,000 blocks of a few values each) or rule set.
 MAX_DOCUMENT_DEPTH = 64
+MAX_DOCUMENT_VALUES = 2_000_000
 
 
 class LimitError(InputError):
@@ -46,20 +50,30 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
-def deeper_than(value: Any, limit: int = MAX_DOCUMENT_DEPTH) -> bool:
-    """Whether decoded JSON or YAML nests more than ``limit`` lists and mappings deep
-    (walked with a stack of its own: the depth it measures can be any)."""
+def document_problem(
+    value: Any, depth: int = MAX_DOCUMENT_DEPTH, values: int = MAX_DOCUMENT_VALUES
+) -> Problem | None:
+    """Why decoded JSON or YAML is refused, or None: lists and mappings nested more than
+    ``depth`` deep, or more than ``values`` values once aliases are expanded. Walked with
+    a stack of its own (no depth can exhaust Python's) and stopped at the budget (no
+    alias can make it run long)."""
     stack = [(value, 1)] if isinstance(value, dict | list) else []
+    seen = 0
     while stack:
-        item, depth = stack.pop()
+        item, level = stack.pop()
+        if level > depth:
+            return too_deep_problem(depth)
         children = item.values() if isinstance(item, dict) else item
-        if depth > limit:
-            return True
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return False
+        seen += len(children)
+        if seen > values:
+            return Problem("", f"the document holds more than {values:,} values (with its "
+                               "aliases expanded)")
+        stack.extend((child, level + 1) for child in children if isinstance(child, dict | list))
+    return None
 
 
 def too_deep_problem(limit: int = MAX_DOCUMENT_DEPTH) -> Problem:
+    """The problem of a document too deep for the decoder itself to read."""
     return Problem("", f"the document nests lists and mappings more than {limit} levels deep")
 
 

@@ -7,7 +7,7 @@ positions), so one function finds where a field path sits in the file.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import yaml
@@ -49,12 +49,30 @@ def _child(node: yaml.Node | None, step: str | int) -> yaml.Node | None:
     return None
 
 
-def _describe_found(value: Any) -> str:
-    try:
+def _describe_found(value: Any, room: int = 60) -> str:
+    """The value as JSON, cut to ``room`` characters; built piece by piece, so a huge
+    value (a YAML alias expanded a million times) costs no more than its first pieces."""
+    if isinstance(value, list | tuple):
+        parts = _first_pieces((_describe_found(item, room) for item in value), room)
+        text = "[" + ", ".join(parts) + ("" if len(parts) == len(value) else ", ...") + "]"
+    elif isinstance(value, dict):
+        items = (f"{json.dumps(str(k), ensure_ascii=False)}: {_describe_found(v, room)}"
+                 for k, v in value.items())
+        parts = _first_pieces(items, room)
+        text = "{" + ", ".join(parts) + ("" if len(parts) == len(value) else ", ...") + "}"
+    else:
         text = json.dumps(value, ensure_ascii=False, default=str)
-    except (RecursionError, ValueError):  # nested past the encoder's depth, or circular
-        text = f"a {type(value).__name__}"
-    return text if len(text) <= 60 else text[:57] + "..."
+    return text if len(text) <= room else text[: room - 3] + "..."
+
+
+def _first_pieces(pieces: Iterator[str], room: int) -> list[str]:
+    kept, used = [], 0
+    for piece in pieces:
+        kept.append(piece)
+        used += len(piece) + 2
+        if used >= room:
+            break
+    return kept
 
 
 def _field_path(location: Sequence[str | int]) -> str:

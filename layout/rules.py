@@ -24,7 +24,7 @@ from pydantic import (
 from layout.article import BlockKind
 from layout.development import is_development
 from layout.errors import ConfigError, Problem
-from layout.limits import deeper_than, too_deep_problem
+from layout.limits import document_problem, too_deep_problem
 from layout.locate import node_at, problems_from_validation
 from layout.measure import DEFAULT_DEVICES, DeviceProfile
 from layout.urls import HOSTNAME, library_url_problem, rule_url_problem
@@ -301,13 +301,14 @@ def parse_rules(text: str, *, source: str, development: bool | None = None) -> R
 
 def _parse_document(text: str, source: str) -> Any:
     """JSON (which may indent with tabs) with the json module, anything else as YAML;
-    never a document nested deeper than ``MAX_DOCUMENT_DEPTH``."""
+    never a document over the document limits (``limits.document_problem``)."""
     try:
         data = _parse_text(text, source)
     except RecursionError:
         raise ConfigError(source, [too_deep_problem()]) from None
-    if deeper_than(data):
-        raise ConfigError(source, [too_deep_problem()])
+    problem = document_problem(data)
+    if problem is not None:
+        raise ConfigError(source, [problem])
     return data
 
 

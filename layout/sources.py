@@ -14,7 +14,13 @@ from pydantic import ValidationError
 from layout.article import Article, article_from_data
 from layout.errors import InputError, Problem
 from layout.ingest import ingest_html
-from layout.limits import DEFAULT_LIMITS, LimitError, Limits, deeper_than, too_deep_problem
+from layout.limits import (
+    DEFAULT_LIMITS,
+    LimitError,
+    Limits,
+    document_problem,
+    too_deep_problem,
+)
 from layout.locate import problems_from_validation
 
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -60,18 +66,19 @@ def read_text(path: Path) -> str:
 
 def parse_json(text: str, source: str) -> Any:
     """Decoded JSON; an InputError for text that is not JSON, a LimitError for a document
-    nested deeper than ``MAX_DOCUMENT_DEPTH``."""
+    over the document limits (``limits.document_problem``)."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        problem = Problem("", f"invalid JSON: {error.msg}", line=error.lineno, column=error.colno)
-        raise InputError(source, [problem]) from None
+        at = Problem("", f"invalid JSON: {error.msg}", line=error.lineno, column=error.colno)
+        raise InputError(source, [at]) from None
     except RecursionError:
         raise LimitError(source, [too_deep_problem()]) from None
     except ValueError as error:  # an integer of more digits than Python converts
         raise InputError(source, [Problem("", f"invalid JSON: {error}")]) from None
-    if deeper_than(data):
-        raise LimitError(source, [too_deep_problem()])
+    over = document_problem(data)
+    if over is not None:
+        raise LimitError(source, [over])
     return data
 
 

@@ -26,7 +26,10 @@ AD_LIBRARY_HOSTS: Final = frozenset(
 HOSTNAME: Final = re.compile(
     r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"
 )
-_BLANK_OR_CONTROL: Final = re.compile(r"[\x00-\x20\x7f-\x9f]")
+# Spaces and controls, which browsers strip or read in ways urllib does not, and the
+# backslash, which a browser reads as a slash in web URLs (``/\\evil.example`` is
+# ``//evil.example`` there).
+_UNREAD_ALIKE: Final = re.compile(r"[\x00-\x20\x7f-\x9f\\]")
 
 
 def split_url(value: str) -> SplitResult | None:
@@ -40,17 +43,20 @@ def split_url(value: str) -> SplitResult | None:
     return parts
 
 
-def rule_url_problem(value: str, *, development: bool, relative: bool) -> str | None:
+def rule_url_problem(
+    value: str, *, development: bool, relative: bool, what: str = "URL"
+) -> str | None:
     """Why ``value`` cannot be a rule set's URL (an "expected ..." phrase), or None.
 
     Accepted: ``https://host/...`` (``http`` too in development), and with ``relative``
-    a reference on the page's own origin (``/subscribe``); never credentials, never a
-    scheme-relative ``//host`` (its scheme would be the page's), never any other scheme.
+    a reference without scheme or host (``/subscribe``, ``?q=1``), which stays on the
+    page's site; never credentials, never a scheme-relative ``//host`` (another site, on
+    the page's scheme), never any other scheme, never a backslash.
     """
-    schemes = "an https URL (http only in development)" if not development else "an http(s) URL"
-    wanted = schemes + (" or a path on the site" if relative else "")
-    if not value or _BLANK_OR_CONTROL.search(value):
-        return f"{wanted}, without spaces or control characters"
+    wanted = f"an http(s) {what}" if development else f"an https {what} (http only in development)"
+    wanted += " or a path on the site" if relative else ""
+    if not value or _UNREAD_ALIKE.search(value):
+        return f"{wanted}, without spaces, control characters or backslashes"
     parts = split_url(value)
     if parts is None:
         return f"{wanted} that parses"
@@ -70,9 +76,9 @@ def library_url_problem(value: str, *, development: bool, extra_hosts: Iterable[
     """Why ``value`` cannot be the ad library's script URL, or None: an absolute web URL
     (as ``rule_url_problem``) whose host is a known ad-library host or one the rule set
     names in ``ads.library_hosts``."""
-    problem = rule_url_problem(value, development=development, relative=False)
+    problem = rule_url_problem(value, development=development, relative=False, what="script URL")
     if problem is not None:
-        return problem.replace("URL", "script URL", 1)
+        return problem
     parts = split_url(value)
     host = parts.hostname if parts is not None else None
     allowed = AD_LIBRARY_HOSTS | frozenset(extra_hosts)

@@ -17,25 +17,28 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
+import lxml.html
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from layout.embeds import FRAME_PROVIDERS, frame_provider, frame_src, player_url
 from layout.errors import ConfigError, InputError
-from layout.limits import deeper_than
+from layout.limits import document_problem
 from layout.locate import node_at
 from layout.meter import MeterState, decode_meter, encode_meter, period_key
 from layout.pipeline import DEVELOPMENT_SECRET
 from layout.repair import clean_block_html
-from layout.rules import parse_rules
+from layout.rules import RuleSet, parse_rules
 from layout.sanitize import clean_body, is_safe_url, scrub
 from layout.sources import article_from_data_checked, article_from_html, article_from_json
 from layout.sources import parse_json as parse_json_text
-from layout.urls import library_url_problem, rule_url_problem, split_url
+from layout.urls import AD_LIBRARY_HOSTS, library_url_problem, rule_url_problem, split_url
 from layout.values import ascii_int
 from tests.conftest import report
+from tests.support.frames import embed_src_problem, frame_problem
 from tests.test_fuzz import ATTRIBUTE_VALUES, text
 
 EXAMPLES = int(os.environ.get("LAYOUT_PARSER_EXAMPLES", "300"))
@@ -132,6 +135,13 @@ def article_documents(draw: st.DrawFn) -> str:
     return document
 
 
+def alias_bomb(levels: int) -> str:
+    """A YAML document a few hundred bytes long that stands for 10**levels values."""
+    lines = ["version: 1", "name: bomb", "x0: &x0 [a, a, a, a, a, a, a, a, a, a]"]
+    lines += [f"x{n}: &x{n} [" + ", ".join([f"*x{n - 1}"] * 10) + "]" for n in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
 @st.composite
 def rule_documents(draw: st.DrawFn) -> str:
     """Rule sets as YAML or JSON, broken in the ways that parse: odd values, deep values,
@@ -164,6 +174,7 @@ def rule_documents(draw: st.DrawFn) -> str:
             "version: !!int 1e400\nname: x\n", "version: 1\nname: !!binary AAAA\n",
             "version: 1\nname: x\ndensity: {max_ad_ratio: .inf}\n", "\t{}", "- - - -\n",
             "version: 1\nname: t\nunits: [" * 50 + "]" * 50 + "\n",
+            alias_bomb(draw(st.integers(3, 9))),
         ]))
     if style == "yaml":
         try:
@@ -173,6 +184,20 @@ def rule_documents(draw: st.DrawFn) -> str:
         except (ValueError, RecursionError):
             return json.dumps(base, allow_nan=True)
     return draw(text)
+
+
+@st.composite
+def url_rules(draw: st.DrawFn) -> str:
+    """Rule sets that are valid but for their URLs: the library, its hosts and links."""
+    hosts = draw(st.lists(st.sampled_from(["cdn.example.test", "Evil Host", "a..b"]), max_size=2))
+    data = {"version": 1, "name": "urls",
+            "ads": {"library": draw(urls), "library_hosts": hosts},
+            "units": [{"id": "p", "kind": "promo", "action": {"url": draw(urls), "title": "x"}},
+                      {"id": "r", "kind": "related", "position": "bottom",
+                       "links": [{"url": draw(urls), "title": "y"}]}]}
+    if draw(st.booleans()):
+        del data["ads"]
+    return json.dumps(data)
 
 
 @st.composite
@@ -228,13 +253,13 @@ def _is_a_phrase(value: object, result: object) -> None:
 
 
 def _player_is_a_provider_embed(value: tuple[str, str | None, str | None], result: object) -> None:
-    assert result is None or frame_provider(frame_src(str(result))) is not None
+    assert result is None or embed_src_problem(str(result)) is None
 
 
 def _only_known_frames(value: str, result: object) -> None:
-    for src in re.findall(r'<iframe src="([^"]*)"', str(result)):
-        assert frame_provider(src) is not None, src
-        assert "sandbox=" in str(result)
+    root = lxml.html.fragment_fromstring(str(result) or "<p></p>", create_parent="div")
+    for frame in root.iter("iframe", "frame", "embed", "object"):
+        assert frame_problem(frame.tag, dict(frame.attrib)) is None, dict(frame.attrib)
 
 
 def _int_matches(value: tuple[str, int | None], result: object) -> None:
@@ -270,8 +295,8 @@ def _strings(value: Any) -> list[str]:
 def _scrub_cleans(value: Any, result: object) -> None:
     """No forbidden character is left; clean input comes back equal; a second pass is a no-op."""
     assert not [text for text in _strings(result) if FORBIDDEN.search(text)]
-    if deeper_than(value, 500):  # beyond what json.dumps can compare: the depth is kept
-        assert deeper_than(result, 500)
+    if document_problem(value, depth=500):  # beyond what json.dumps compares: depth is kept
+        assert document_problem(result, depth=500)
         return
     dumped = json.dumps(result, allow_nan=True)
     assert json.dumps(scrub(result), allow_nan=True) == dumped
@@ -279,8 +304,25 @@ def _scrub_cleans(value: Any, result: object) -> None:
         assert dumped == json.dumps(value, allow_nan=True)
 
 
+def _accepted_urls_are_safe(value: str, result: object) -> None:
+    """A rule set that loads puts only an allowed-host https script and https or on-site
+    links on the page (checked here with urllib after a browser's backslash reading)."""
+    assert isinstance(result, RuleSet)
+    if result.ads.library is not None:
+        library = urlsplit(result.ads.library.replace("\\", "/"))
+        assert library.scheme == "https" and library.username is None
+        assert library.hostname in AD_LIBRARY_HOSTS | set(result.ads.library_hosts)
+    for unit in result.units:
+        for link in [unit.action, *unit.links]:
+            if link is None:
+                continue
+            parts = urlsplit(link.url.replace("\\", "/"))
+            assert parts.scheme in ("https", "") and parts.username is None, link.url
+            assert parts.scheme == "https" or not parts.netloc, link.url
+
+
 def _depth_is_right(value: int, result: object) -> None:
-    assert result == (value > 64)
+    assert (result is not None) == (value > 64)
 
 
 # --- the table --------------------------------------------------------------------------
@@ -343,10 +385,13 @@ TARGETS: list[Target] = [
            raises=(InputError,)),
     Target("json scrub", st.one_of(json_values, depths.map(nested_list)), scrub,
            holds=_scrub_cleans),
-    Target("json deeper_than", depths, lambda v: deeper_than(nested_list(v)),
+    Target("json document_problem (depth)", depths, lambda v: document_problem(nested_list(v)),
            holds=_depth_is_right),
     Target("yaml parse_rules", rule_documents(),
            lambda v: parse_rules(v, source="r.yaml", development=False), raises=(ConfigError,)),
+    Target("yaml parse_rules URLs", url_rules(),
+           lambda v: parse_rules(v, source="r.yaml", development=False), raises=(ConfigError,),
+           holds=_accepted_urls_are_safe),
     Target("yaml node_at", st.tuples(rule_documents(), paths), lambda v: node_at(v[0], v[1])),
 ]
 

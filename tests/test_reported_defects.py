@@ -87,7 +87,7 @@ def assert_problem(response: httpx.Response, status: int) -> dict[str, object]:
 # --- 1. gated text became the headline --------------------------------------------------
 
 
-def test_cli_plan_of_a_premium_body_without_headline_keeps_the_gated_heading(
+def test_cli_render_of_a_premium_body_without_headline_shows_no_gated_text(
     tmp_path: Path,
 ) -> None:
     (tmp_path / "story.html").write_text(PREMIUM_BODY, encoding="utf-8")
@@ -103,7 +103,7 @@ def test_cli_plan_of_a_premium_body_without_headline_keeps_the_gated_heading(
     assert plan["article"]["words"] == 6  # the teaser's words, not the article's
 
 
-def test_http_render_of_a_premium_body_without_headline_keeps_the_gated_heading(
+def test_http_render_of_a_premium_body_without_headline_shows_no_gated_text(
     server: RunningServer,
 ) -> None:
     body = {"article_html": PREMIUM_BODY, "meta": {"id": "x", "access": "premium"}}

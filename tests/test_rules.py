@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -340,3 +341,67 @@ def test_parse_rules_names_the_source_it_was_given():
     with pytest.raises(ConfigError) as caught:
         parse_rules("version: 1\nname: t\nmax: 3\n", source="request")
     assert caught.value.lines() == ["request:3:6: max: unknown field (not expected here)"]
+
+
+# --- the URLs a rule set puts on the page ---------------------------------------------------
+
+RULE_URLS = [
+    # (field, value, accepted in production, accepted in development)
+    ("link", "https://www.example-news.test/subscribe", True, True),
+    ("link", "/subscribe", True, True),
+    ("link", "?utm=promo", True, True),
+    ("link", "http://www.example-news.test/subscribe", False, True),
+    ("link", "javascript:alert(1)", False, False),
+    ("link", "data:text/html,<script>alert(1)</script>", False, False),
+    ("link", "//evil.example/x", False, False),
+    ("link", "/\\evil.example/x", False, False),
+    ("link", "\\\\evil.example/x", False, False),
+    ("link", "https://user:pass@www.example-news.test/", False, False),
+    ("link", "mailto:desk@example-news.test", False, False),
+    ("link", " https://www.example-news.test/", False, False),
+    ("poster", "https://img.example-news.test/p.jpg", True, True),
+    ("poster", "data:image/png;base64,AAAA", False, False),
+    ("library", "https://securepubads.g.doubleclick.net/tag/js/gpt.js", True, True),
+    ("library", "http://securepubads.g.doubleclick.net/tag/js/gpt.js", False, True),
+    ("library", "https://evil.example/gpt.js", False, False),
+    ("library", "/js/gpt.js", False, False),
+    ("library", "https:\\\\evil.example/gpt.js", False, False),
+    ("library", "https://securepubads.g.doubleclick.net@evil.example/x.js", False, False),
+    ("library", "https://securepubads.g.doubleclick.net.evil.example/x.js", False, False),
+]
+
+
+def rules_with_url(field: str, value: str) -> str:
+    data: dict = {"version": 1, "name": "urls"}
+    if field == "library":
+        data["ads"] = {"library": value}
+    elif field == "poster":
+        data["units"] = [{"id": "clip", "kind": "video", "source": "playlist", "playlist": [
+            {"provider": "youtube", "video_id": "dQw4w9WgXcQ", "title": "t", "poster": value}]}]
+    else:
+        data["units"] = [{"id": "p", "kind": "promo", "action": {"url": value, "title": "Go"}}]
+    return json.dumps(data)
+
+
+@pytest.mark.parametrize(("field", "value", "production", "development"), RULE_URLS)
+def test_rule_set_urls_follow_one_policy(field, value, production, development):
+    for mode, accepted in ((False, production), (True, development)):
+        text = rules_with_url(field, value)
+        if accepted:
+            parse_rules(text, source="r.json", development=mode)
+        else:
+            with pytest.raises(ConfigError) as caught:
+                parse_rules(text, source="r.json", development=mode)
+            [line] = caught.value.lines()
+            assert re.search(r": expected an? (http|script URL on an ad-library host)", line), line
+            assert f"found {json.dumps(value)}" in line, line
+
+
+def test_a_yaml_alias_bomb_is_refused_with_one_line():
+    lines = ["version: 1", "name: bomb", "x0: &x0 [a, a, a, a, a, a, a, a, a, a]"]
+    lines += [f"x{n}: &x{n} [" + ", ".join([f"*x{n - 1}"] * 10) + "]" for n in range(1, 10)]
+    with pytest.raises(ConfigError) as caught:
+        parse_rules("\n".join(lines) + "\n", source="bomb.yaml")
+    assert caught.value.lines() == [
+        "bomb.yaml: the document holds more than 2,000,000 values (with its aliases expanded)"
+    ]
