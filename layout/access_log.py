@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import sys
 import time
+import traceback
+from pathlib import Path
 from typing import Any, TextIO
 
 from fastapi import FastAPI
@@ -48,7 +50,7 @@ class _AccessLogMiddleware:
             return
         started = time.perf_counter()
         state: dict[str, Any] = scope.setdefault("state", {})
-        outcome = {"status": 500, "started": False}
+        outcome: dict[str, Any] = {"status": 500, "started": False}
 
         async def watched_send(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -57,10 +59,10 @@ class _AccessLogMiddleware:
 
         try:
             await self.app(scope, receive, watched_send)
-        except Exception:
+        except Exception as error:
             if outcome["started"]:
                 raise  # the status line is out: the server ends the response and logs this
-            outcome["status"] = 500
+            outcome["status"], outcome["error"] = 500, failure_site(error)
             failure = problem_response(500, "the server failed to handle this request")
             await failure(scope, receive, send)
         finally:
@@ -73,5 +75,17 @@ class _AccessLogMiddleware:
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                     "ruleset": state.get("ruleset"),
                     "cache_class": state.get("cache_class"),
+                    **({"error": outcome["error"]} if "error" in outcome else {}),
                 }
             )
+
+
+def failure_site(error: BaseException) -> str:
+    """Where an unhandled error was raised, for the operator: its type and the innermost
+    line of the project's code (never its message, which may quote article text)."""
+    frames = traceback.extract_tb(error.__traceback__)
+    ours = [frame for frame in frames if "/layout/" in frame.filename.replace("\\", "/")]
+    chosen = ours or list(frames)
+    if not chosen:
+        return type(error).__name__
+    return f"{type(error).__name__} at {Path(chosen[-1].filename).name}:{chosen[-1].lineno}"

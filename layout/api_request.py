@@ -14,9 +14,11 @@ from typing import Any, Literal
 from fastapi import Request, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from layout.limits import document_problem, too_deep_problem
 from layout.locate import problems_from_validation
 from layout.problems import problem_response
 from layout.sanitize import scrub
+from layout.values import ascii_int
 from layout.viewer import Viewer
 
 RULES_MEDIA_TYPES = ("application/json", "application/yaml", "text/yaml", "application/x-yaml")
@@ -42,8 +44,8 @@ class BodyTooLarge(Exception):
 
 async def read_body(request: Request, limit: int) -> bytes:
     """The whole body, refused as soon as it (or its declared length) passes ``limit``."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    declared = ascii_int(request.headers.get("content-length"))
+    if declared is not None and declared > limit:
         raise BodyTooLarge
     chunks, size = [], 0
     async for chunk in request.stream():
@@ -72,13 +74,23 @@ def wants_json(accept: str) -> bool:
 
 
 def parse_json_body(raw: bytes) -> Any | Response:
-    """The body as JSON with its text scrubbed, or the 400 problem saying why not."""
+    """The body as JSON with its text scrubbed, or the problem saying why not: 400 for
+    what is not JSON, 422 for a document over the document limits."""
     try:
-        return scrub(json.loads(raw.decode("utf-8")))
+        data = json.loads(raw.decode("utf-8"))
     except RecursionError:
-        return problem_response(400, "the body is nested too deeply")
+        return _over_limit(too_deep_problem().message)
     except (UnicodeDecodeError, ValueError) as error:
         return problem_response(400, f"the body is not valid JSON ({error})")
+    over = document_problem(data)
+    if over is not None:
+        return _over_limit(over.message)
+    return scrub(data)
+
+
+def _over_limit(message: str) -> Response:
+    return problem_response(422, f"body: {message}", slug="over-limit",
+                            errors=[{"location": "body", "message": message}])
 
 
 def parse_render_request(raw: bytes) -> RenderRequest | Response:

@@ -22,7 +22,7 @@ from layout.article import Article
 from layout.article_cache import ArticleCache
 from layout.cache import LruCache
 from layout.engine import Engine, OutputFormat, RenderResult
-from layout.errors import LayoutError
+from layout.errors import ConfigError, LayoutError, Problem
 from layout.limits import LimitError
 from layout.problems import layout_error_response, problem_response
 from layout.rules import RuleSet, parse_rules
@@ -109,7 +109,17 @@ class RenderService:
         return self.registry.default
 
     def _inline_engine(self, rules_json: str) -> Engine:
+        """An engine for a rule set sent with the request. Such a rule set may not add
+        ad-library hosts: a script host is the server's to allow (in a rule file of
+        --rules-dir), not a request's, or any caller could put any script on the page."""
         rules = parse_rules(rules_json, source="request rules", development=self.development)
+        if rules.ads.library_hosts:
+            message = (
+                "expected no ad-library hosts of its own in a rule set sent with a request "
+                "(a rule file in --rules-dir may add them); found "
+                + json.dumps(rules.ads.library_hosts)
+            )
+            raise ConfigError("request rules", [Problem("ads.library_hosts", message)])
         return self._make_engine(rules)
 
     def _article(self, spec: RenderRequest) -> Article:

@@ -49,6 +49,7 @@ def test_an_unhandled_error_is_a_500_problem_logged_without_its_message() -> Non
     assert "secret article text" not in response.text
     record = json.loads(stream.getvalue())
     assert (record["path"], record["status"], record["method"]) == ("/boom", 500, "GET")
+    assert record["error"].startswith("RuntimeError")  # the type and where, for the operator
     assert "secret article text" not in stream.getvalue()
 
 

@@ -207,3 +207,23 @@ def test_a_signed_meter_of_deeply_nested_json_reads_as_a_fresh_meter(
     response = post_json(server, "/v1/render",
                          {"article_html": "<p>Words.</p>", "viewer": {"meter": DEEP_METER}})
     assert response.status_code == 200
+
+
+def test_a_rule_set_sent_with_a_request_cannot_allow_its_own_script_host(
+    server: RunningServer,
+) -> None:
+    inline = {"version": 1, "name": "hostile",
+              "ads": {"library_hosts": ["evil.example"], "library": "https://evil.example/x.js"}}
+    response = post_json(server, "/v1/render", {"article_html": "<p>x</p>", "rules": inline})
+    problem = assert_problem(response, 422)
+    assert "rules.ads.library_hosts: expected no ad-library hosts" in str(problem["detail"])
+
+
+def test_a_request_body_nested_too_deep_is_refused_with_its_limit(server: RunningServer) -> None:
+    body = '{"article_html": "<p>x</p>", "meta": {"tags": ' + "[" * 100 + "]" * 100 + "}}"
+    response = httpx.post(server.url + "/v1/render", content=body,
+                          headers={"content-type": "application/json"}, timeout=30)
+    problem = assert_problem(response, 422)
+    assert problem["detail"] == (
+        "body: the document nests lists and mappings more than 64 levels deep"
+    )
