@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
+from collections.abc import Callable
 
 import pytest
 
@@ -12,6 +13,15 @@ from layout.cache import ArticleMemo, LruCache
 
 def weighed(size: int, max_weight: int | None) -> LruCache[str]:
     return LruCache(size, max_weight=max_weight, weigh=len)
+
+
+def in_two_threads(work: Callable[[], None]) -> None:
+    """Run ``work`` in two threads at once and wait for both."""
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
 
 
 def test_keeps_values_and_makes_each_key_once() -> None:
@@ -87,11 +97,7 @@ def test_threads_that_miss_one_key_at_once_get_the_value_kept_first() -> None:
     def worker() -> None:
         results.append(cache.get_or_make("k", make))
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=10)
+    in_two_threads(worker)
     assert len(results) == 2 and results[0] is results[1]
     assert cache.get_or_make("k", object) is results[0]
 
@@ -114,11 +120,7 @@ def test_memo_threads_that_make_one_entry_at_once_share_one_value() -> None:
     def worker() -> None:
         results.append(memo.get_or_make(owner, "key", make))
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=10)
+    in_two_threads(worker)
     assert len(results) == 2 and results[0] is results[1]
     assert memo.get_or_make(owner, "key", object) is results[0]
 
