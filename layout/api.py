@@ -89,9 +89,12 @@ def create_app(
             yield
         finally:
             stop.set()
-            await watcher
-            # In-flight renders finish; the loop keeps running while they do.
-            await asyncio.get_running_loop().run_in_executor(None, pool.shutdown)
+            try:
+                await watcher
+            finally:
+                # In-flight renders finish (even if the watcher failed); the loop keeps
+                # running while they do.
+                await asyncio.get_running_loop().run_in_executor(None, pool.shutdown)
 
     app = FastAPI(
         title="layout",

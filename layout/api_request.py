@@ -12,7 +12,7 @@ import json
 from typing import Any, Literal
 
 from fastapi import Request, Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from layout.limits import document_problem, too_deep_problem
 from layout.locate import problems_from_validation
@@ -36,6 +36,15 @@ class RenderRequest(BaseModel):
     ruleset: str | None = Field(None, description="the name of a rule set in --rules-dir")
     viewer: Viewer = Field(default_factory=Viewer)
     format: Literal["html", "fragment", "json"] | None = None
+
+    @model_validator(mode="after")
+    def _one_of_each(self) -> RenderRequest:
+        """One article and one rule set: a request naming two of either is ambiguous."""
+        if self.article is not None and self.article_html is not None:
+            raise ValueError("one of article or article_html, not both")
+        if self.rules is not None and self.ruleset is not None:
+            raise ValueError("one of rules or ruleset, not both")
+        return self
 
 
 class BodyTooLarge(Exception):
@@ -106,7 +115,7 @@ def parse_render_request(raw: bytes) -> RenderRequest | Response:
 
 def validation_problem(error: ValidationError) -> Response:
     items = [
-        {"location": p.location, "message": p.message}
+        {"location": p.location or "body", "message": p.message}
         for p in problems_from_validation(error, None)
     ]
     detail = "; ".join(f"{i['location']}: {i['message']}" for i in items)

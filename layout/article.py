@@ -21,8 +21,8 @@ from pydantic import (
     model_validator,
 )
 
-from layout.repair import clean_block_html
-from layout.sanitize import clean_inline, is_safe_url, scrub
+from layout.repair import clean_block_html, clean_inline_html
+from layout.sanitize import is_safe_url, scrub
 
 
 def _already_sanitized(info: ValidationInfo) -> bool:
@@ -49,7 +49,7 @@ class _InlineText(_Model):
     @field_validator("html")
     @classmethod
     def _sanitize(cls, value: str, info: ValidationInfo) -> str:
-        return value if _already_sanitized(info) else clean_inline(value)
+        return value if _already_sanitized(info) else clean_inline_html(value)
 
     @property
     def markup(self) -> Markup:
@@ -93,7 +93,7 @@ class Image(_Model):
     def _sanitize_caption(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value is None or _already_sanitized(info):
             return value
-        return clean_inline(value)
+        return clean_inline_html(value)
 
     @property
     def caption_markup(self) -> Markup | None:

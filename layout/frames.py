@@ -1,19 +1,21 @@
 """The frame policy: which iframes may stay in an article, and with what powers.
 
 An iframe loads another site's page into the reader's; from an untrusted body it could be
-anything (a phishing form, a script-heavy tracker). Wherever it sits in the tree (a table
-cell, a list item, a figure, a quote, a social-post blockquote, a definition list, a
-``pre``), a frame stays only when its src is an embed URL of a provider in
-``embeds.FRAME_PROVIDERS``, and then as a click-to-load card: a button holding the URL the
-table rebuilds, the provider's ``sandbox``, ``referrerpolicy`` and ``allow``, the frame's
-title and size, which the theme's script turns into the frame when the reader asks for it.
+anything (a phishing form, a script-heavy tracker). Wherever it sits (a paragraph, a
+heading, a caption, a table cell, a list item, a figure, a quote, a social-post
+blockquote, a definition list, a ``pre``), a frame stays only when its src is an embed
+URL of a provider in ``embeds.FRAME_PROVIDERS``, and then as a click-to-load card: a
+button holding the URL the table rebuilds, the provider's ``sandbox``, ``referrerpolicy``
+and ``allow``, the frame's title and size, which the theme's script turns into the frame
+when the reader asks for it.
 Any other iframe is replaced by a plain link to its src (a reader can still open what the
 article embedded; nothing loads by itself), or by nothing when it has no web URL or is a
 1x1 tracking frame.
 
 Body HTML and article JSON pass through the same two steps: ``vet_frames`` (a pass of
 ``repair``) keeps only known providers' frames, and ``frames_to_cards`` turns them into
-cards once ingest has read them (``repair.clean_block_html`` does both for JSON markup).
+cards once ingest has read them; ``repair.clean_block_html`` and
+``repair.clean_inline_html`` do both for article JSON's markup fields.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from lxml import etree
 from layout.article import Article, article_from_data
 from layout.embeds import embed_from_blockquote, frame_provider, video_from_iframe
 from layout.frames import FRAME_LINK_CLASS, cards_in_markup
-from layout.limits import DEFAULT_LIMITS, Limits, over_limit
+from layout.limits import DEFAULT_LIMITS, MAX_SUPPORTED_DEPTH, Limits, over_limit
 from layout.markup import (
     depth_over,
     drop_keeping_tail,
@@ -28,12 +28,11 @@ from layout.markup import (
     parse_fragment,
     text_of,
 )
-from layout.repair import repair_tree
+from layout.repair import clean_inline_html, repair_tree
 from layout.sanitize import (
     PHRASING,
     MarkupTooDeep,
     clean_body,
-    clean_inline,
     scrub,
     strip_controls,
 )
@@ -99,6 +98,8 @@ def _with_frame_cards(block: BlockData) -> BlockData:
         block["html"] = cards_in_markup(block["html"])
     elif block["kind"] == "list":
         block["items"] = [cards_in_markup(item) for item in block["items"]]
+    elif block.get("caption"):
+        block["caption"] = cards_in_markup(block["caption"])
     return block
 
 
@@ -108,7 +109,7 @@ def _clean_meta(meta: dict[str, Any], default_id: str, limits: Limits) -> dict[s
     if not (isinstance(hero, dict) and isinstance(hero.get("caption"), str)):
         return meta
     try:
-        caption = clean_inline(hero["caption"], max_depth=limits.max_depth)
+        caption = clean_inline_html(hero["caption"], max_depth=limits.max_depth)
     except MarkupTooDeep as error:
         raise over_limit(default_id, "the hero caption's nesting depth", error.depth,
                          error.limit) from None
@@ -170,6 +171,23 @@ class _Walker:
         self._inline: list[str] = []
         self._has_text = False
         self._images: list[etree._Element] = []
+        self._mixed: set[etree._Element] = set()
+
+    def _phrasing_only(self, element: etree._Element) -> bool:
+        """``is_phrasing_only``, remembered: once an element is found to hold a block,
+        every element between the two is known to hold it too, so a deep chain of inline
+        wrappers around a block is scanned once, not once a level (which made a walk
+        cost its size times its depth)."""
+        if element in self._mixed:
+            return False
+        for descendant in element.iterdescendants():
+            if descendant.tag not in PHRASING:
+                for ancestor in descendant.iterancestors():
+                    self._mixed.add(ancestor)
+                    if ancestor is element:
+                        break
+                return False
+        return True
 
     def walk(self, root: etree._Element) -> list[BlockData]:
         """Every block of the tree under ``root``."""
@@ -192,7 +210,7 @@ class _Walker:
         for child in container:
             if not isinstance(child.tag, str):
                 continue
-            if child.tag in PHRASING and is_phrasing_only(child):
+            if child.tag in PHRASING and self._phrasing_only(child):
                 self._add_markup(outer_html(child), child)
             else:
                 self._flush()
@@ -235,7 +253,7 @@ class _Walker:
             found.append({"kind": "divider"})
         elif tag not in _WRAPPERS and tag not in PHRASING:
             found.append({"kind": "html", "html": outer_html(element)})
-        elif tag not in PHRASING and is_phrasing_only(element):
+        elif tag not in PHRASING and self._phrasing_only(element):
             self._paragraph(element)
         else:
             # A wrapper: unwrapped in place. The recursion is two frames a level (this
@@ -244,7 +262,7 @@ class _Walker:
             self._flush()
 
     def _paragraph(self, element: etree._Element) -> None:
-        if not is_phrasing_only(element):
+        if not self._phrasing_only(element):
             self._children(element)
             self._flush()
             return
@@ -261,9 +279,10 @@ def _figure(element: etree._Element) -> BlockData:
     figure = _figure_image(element)
     if figure is not None:
         return figure
-    iframe = next(element.iter("iframe"), None)
-    if iframe is not None and not text_of(element):
-        video = video_from_iframe(iframe)
+    frames = list(element.iter("iframe"))
+    alone = len(frames) == 1 and next(element.iter("img"), None) is None
+    if alone and not text_of(element):
+        video = video_from_iframe(frames[0])
         if video is not None:
             return video
     return {"kind": "html", "html": outer_html(element)}
@@ -279,7 +298,7 @@ def _frame_embed(iframe: etree._Element) -> BlockData:
 def _heading(element: etree._Element) -> BlockData:
     html = inner_html(element)
     if not is_phrasing_only(element):
-        html = clean_inline(html)
+        html = clean_inline_html(html, max_depth=MAX_SUPPORTED_DEPTH)  # the tree is checked
     return {"kind": "heading", "level": _HEADINGS[element.tag], "html": html.strip()}
 
 
@@ -318,7 +337,7 @@ def _dimension(value: str | None) -> int | None:
 def _figure_image(figure: etree._Element) -> BlockData | None:
     """A figure of one image and an optional caption; anything more stays raw html."""
     images = list(figure.iter("img"))
-    if len(images) != 1:
+    if len(images) != 1 or next(figure.iter("iframe"), None) is not None:
         return None
     caption_element = next(figure.iter("figcaption"), None)
     caption_text = text_of(caption_element) if caption_element is not None else ""
@@ -332,7 +351,8 @@ def _figure_image(figure: etree._Element) -> BlockData | None:
         if credit is not None and credit is not caption_element:
             block["credit"] = text_of(credit)
             drop_keeping_tail(credit)
-        html = clean_inline(inner_html(caption_element)).strip()
+        html = clean_inline_html(inner_html(caption_element), max_depth=MAX_SUPPORTED_DEPTH)
+        html = html.strip()
         block["caption"] = html or None
     return block
 

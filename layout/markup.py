@@ -14,14 +14,16 @@ from lxml import etree
 
 Element = etree._Element
 
-_PARSER = etree.HTMLParser(huge_tree=True)
 
 
 def parse_fragment(html: str, parent: str = "div") -> Element:
     """The fragment's nodes under a new ``parent`` element (like lxml.html's
     ``fragment_fromstring(create_parent=...)``; whitespace-only leading text is dropped)."""
     root = etree.Element(parent)
-    document = etree.fromstring(f"<html><body>{html}</body></html>", _PARSER)
+    # A parser of its own each time (it costs under a microsecond): lxml locks a parser
+    # while it parses, so one shared parser would make render threads take turns.
+    parser = etree.HTMLParser(huge_tree=True)
+    document = etree.fromstring(f"<html><body>{html}</body></html>", parser)
     body = document.find("body") if document is not None else None
     if body is not None:
         if body.text and body.text.strip():

@@ -15,8 +15,9 @@ from typing import Final
 from lxml import etree
 
 from layout.frames import frames_to_cards, vet_frames
+from layout.limits import DEFAULT_LIMITS
 from layout.markup import inner_html, parse_fragment, text_of
-from layout.sanitize import clean_flow
+from layout.sanitize import clean_flow, clean_inline_keeping_frames
 from layout.urls import split_url
 from layout.values import ascii_int
 
@@ -200,6 +201,19 @@ def repair_tree(root: Element) -> Element:
     for repair in PASSES:
         repair(root)
     return root
+
+
+def clean_inline_html(html: str, *, max_depth: int = DEFAULT_LIMITS.max_depth) -> str:
+    """Untrusted phrasing markup (a paragraph, heading, note or caption) made safe: nh3's
+    inline allowlist, and a known player's frame as a click-to-load card, like anywhere
+    else in an article."""
+    cleaned = clean_inline_keeping_frames(html, max_depth=max_depth)
+    if "<iframe" not in cleaned:
+        return cleaned
+    root = parse_fragment(cleaned)
+    vet_frames(root)
+    frames_to_cards(root)
+    return inner_html(root)
 
 
 def clean_block_html(html: str) -> str:

@@ -222,7 +222,7 @@ class Ads(_Rule):
     @classmethod
     def _host_names(cls, hosts: list[str]) -> list[str]:
         for host in hosts:
-            if len(host) > 253 or not HOSTNAME.match(host):
+            if len(host) > 253 or not HOSTNAME.fullmatch(host):
                 raise ValueError(f"lower-case host names such as cdn.example.com; {host!r} is not")
         return hosts
 

@@ -13,9 +13,8 @@ frames stay, sandboxed and empty. So ``clean_inline`` output is trusted as it is
 block markup is trusted only after ``repair.clean_block_html`` and a body only after
 ingest's repair; nothing else calls the two wide cleaners.
 
-nh3's parser takes time growing with the square of the nesting depth, so markup longer
-than a few kilobytes has its depth measured first by lxml's (linear) parser, and markup
-nested over the limit is refused (``MarkupTooDeep``) before nh3 sees it.
+Markup reaches nh3 parsed and written out again by lxml (see ``_clean``), and markup nested
+over the limit is refused (``MarkupTooDeep``) before nh3 sees it.
 
 Obsolete HTML elements and attributes are left out so that the output stays valid HTML5.
 Scripts, styles, event handlers and ``javascript:``/``vbscript:`` URLs never pass; ``data:``
@@ -30,7 +29,7 @@ from typing import Any, Final
 import nh3
 
 from layout.limits import DEFAULT_LIMITS
-from layout.markup import depth_over, parse_fragment
+from layout.markup import depth_over, inner_html, parse_fragment
 
 PHRASING: Final = frozenset(
     [
@@ -160,7 +159,10 @@ _SRCSET_ATTRIBUTES: Final = frozenset({"srcset", "data-srcset"})
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _DATA_IMAGE = re.compile(r"^\s*data:image/(png|gif|jpeg|webp|avif);", re.IGNORECASE)
 _DIGITS = re.compile(r"^\s*(\d{1,5})(?:px)?\s*$")
-_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+# Controls and spaces, raw or percent-encoded: lxml writes a control it decoded from a
+# character reference (``jav&#x09;ascript:``) percent-encoded, and a scheme is read with
+# all of them taken out, as a browser's URL parser strips tabs and newlines.
+_CONTROL = re.compile(r"(?:[\x00-\x20\x7f]|%[01][0-9a-fA-F]|%20|%7[fF])+")
 
 
 def is_safe_url(value: str, *, image: bool = False) -> bool:
@@ -204,6 +206,7 @@ def _cleaner(tags: frozenset[str], extra: dict[str, set[str]] | None = None) -> 
 
 
 _INLINE = _cleaner(PHRASING)
+_INLINE_FRAMES = _cleaner(PHRASING | {"iframe"}, {"iframe": set(_IFRAME_ATTRIBUTES)})
 # Iframes pass both wide cleaners only to meet the frame policy next (``frames``), which
 # keeps those of known embed providers, sandboxed, and turns the rest into links.
 _FLOW = _cleaner(PHRASING | BLOCK | {"iframe"}, {"iframe": set(_IFRAME_ATTRIBUTES)})
@@ -277,24 +280,38 @@ class MarkupTooDeep(ValueError):
         self.depth, self.limit = depth, limit
 
 
-# Below this length no nesting costs nh3 noticeable time (a few hundred levels at most).
-_MEASURED_LENGTH: Final = 4096
-
-
 def _clean(cleaner: nh3.Cleaner, html: str, max_depth: int) -> str:
+    """nh3 over markup that lxml has parsed and written out again first.
+
+    nh3's parser follows HTML5: it re-opens formatting elements left open (a ``<b>``
+    never closed) in every block after them, so 4 kB of unclosed ``<b title=n>`` and
+    ``<p>x`` grew to 1.5 MB, and its time grows with the square of the nesting depth.
+    lxml's parser (libxml2) does neither: what it writes back is well-formed, every
+    element closed where it nests, so nh3 has nothing to re-open, and the depth is
+    measured on its tree before nh3 runs. nh3 then sanitizes the very structure lxml
+    reads again afterwards, so no difference between the two parsers (say, in what an
+    iframe's content is) can carry markup past it."""
     # Controls are stripped before cleaning and again after: a character reference such
     # as "&#6;" only becomes a control character when the sanitizer decodes it.
     html = strip_controls(html)
-    if len(html) > _MEASURED_LENGTH:
-        depth = depth_over(parse_fragment(html), max_depth)
+    if "<" in html:
+        root = parse_fragment(html)
+        depth = depth_over(root, max_depth)
         if depth is not None:
             raise MarkupTooDeep(depth, max_depth)
+        html = inner_html(root)
     return strip_controls(cleaner.clean(html))
 
 
 def clean_inline(html: str, *, max_depth: int = DEFAULT_LIMITS.max_depth) -> str:
-    """Sanitize phrasing markup for a text block (paragraph, heading, caption, item)."""
+    """Sanitize phrasing markup, frames dropped: trusted as it is (a link's text, say)."""
     return _clean(_INLINE, html, max_depth)
+
+
+def clean_inline_keeping_frames(html: str, *, max_depth: int = DEFAULT_LIMITS.max_depth) -> str:
+    """Sanitize phrasing markup for a text block (paragraph, heading, caption), iframes
+    still in: ``repair.clean_inline_html`` adds the frame policy, and is what blocks use."""
+    return _clean(_INLINE_FRAMES, html, max_depth)
 
 
 def clean_flow(html: str, *, max_depth: int = DEFAULT_LIMITS.max_depth) -> str:

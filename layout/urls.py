@@ -22,9 +22,10 @@ AD_LIBRARY_HOSTS: Final = frozenset(
         "pagead2.googlesyndication.com",
     }
 )
-# A lower-case DNS name (labels of letters, digits and inner hyphens); length apart.
+# A lower-case DNS name (labels of letters, digits and inner hyphens), length apart; to be
+# used with fullmatch.
 HOSTNAME: Final = re.compile(
-    r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"
+    r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 )
 # Spaces and controls, which browsers strip or read in ways urllib does not, and the
 # backslash, which a browser reads as a slash in web URLs (``/\\evil.example`` is

@@ -46,6 +46,23 @@ def json_path(kind: str) -> Callable[[str], Article]:
 
 PATHS = {"body": from_body, **{f"json-{k}": json_path(k) for k in
                                ("html", "table", "quote", "embed", "list")}}
+# Phrasing contexts: markup that is inline text of a block.
+INLINE = {
+    "json-paragraph": lambda markup: article_from_data({"id": "f", "headline": "h", "blocks": [
+        {"kind": "paragraph", "html": f"Text {markup} more"}]}),
+    "json-heading": lambda markup: article_from_data({"id": "f", "headline": "h", "blocks": [
+        {"kind": "heading", "level": 2, "html": f"Title {markup}"}]}),
+    "json-caption": lambda markup: article_from_data({"id": "f", "headline": "h", "blocks": [
+        {"kind": "image", "src": "https://img.example/a.jpg", "caption": f"Seen {markup}"}]}),
+    "json-hero-caption": lambda markup: article_from_data({"id": "f", "headline": "h", "hero": {
+        "kind": "image", "src": "https://img.example/a.jpg", "caption": f"Seen {markup}"}}),
+    "body-heading": lambda markup: from_body(f"<h2>Title {markup}</h2>"),
+    "body-caption": lambda markup: from_body(
+        f"<figure><img src='https://img.example/a.jpg' alt=''>"
+        f"<figcaption>Seen {markup}</figcaption></figure>"),
+    "body-hero-caption": lambda markup: ingest_html("<p>Words.</p>", {"headline": "h", "hero": {
+        "src": "https://img.example/a.jpg", "caption": f"Seen {markup}"}}, default_id="f"),
+}
 
 
 def rendered(article: Article) -> lxml.html.HtmlElement:
@@ -106,6 +123,22 @@ def test_a_known_player_in_a_wrapper_becomes_a_video_card(container: str) -> Non
     assert [(v.provider, v.video_id) for v in videos] == [("youtube", "LtOGa5M8AuU")]
     [card] = cards(article)  # the video card's play button, with the same policy
     assert_policy(card)
+
+
+@pytest.mark.parametrize("path", INLINE)
+def test_a_known_player_in_inline_text_becomes_a_card_and_a_foreign_one_a_link(path: str) -> None:
+    article = INLINE[path](KNOWN + FOREIGN + "".join(TRICKS))
+    root = rendered(article)
+    assert page_frame_problems(root) == []
+    [card] = cards(article)
+    assert_policy(card)
+    assert "https://attacker.example/frame" in [a.get("href") for a in root.iter("a")]
+
+
+def test_a_figure_of_an_image_and_a_player_keeps_both() -> None:
+    article = from_body(f"<figure><img src='https://img.example/a.jpg' alt=''>{KNOWN}</figure>")
+    html = Engine(development=True).render(article, SUBSCRIBER).html
+    assert "https://img.example/a.jpg" in html and len(cards(article)) == 1
 
 
 def test_a_foreign_frame_leaves_a_link_to_its_page() -> None:

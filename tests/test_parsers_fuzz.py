@@ -30,7 +30,7 @@ from layout.limits import document_problem
 from layout.locate import node_at
 from layout.meter import MeterState, decode_meter, encode_meter, period_key
 from layout.pipeline import DEVELOPMENT_SECRET
-from layout.repair import clean_block_html
+from layout.repair import clean_block_html, clean_inline_html
 from layout.rules import RuleSet, parse_rules
 from layout.sanitize import clean_body, is_safe_url, scrub
 from layout.sources import article_from_data_checked, article_from_html, article_from_json
@@ -355,6 +355,9 @@ TARGETS: list[Target] = [
                      st.one_of(st.none(), urls)),
            lambda v: player_url(*v), holds=_player_is_a_provider_embed),
     Target("url iframe src, width and height (frame policy)", frames, clean_block_html,
+           holds=_only_known_frames),
+    Target("url iframe in inline text (frame policy)",
+           frames.map(lambda markup: f"<b>Text</b> {markup} <i>more</i>"), clean_inline_html,
            holds=_only_known_frames),
     Target("url image-link naming", image_links, clean_block_html),
     Target("url srcset and attribute filters (nh3 callbacks)",

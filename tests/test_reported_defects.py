@@ -227,3 +227,16 @@ def test_a_request_body_nested_too_deep_is_refused_with_its_limit(server: Runnin
     assert problem["detail"] == (
         "body: the document nests lists and mappings more than 64 levels deep"
     )
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ({"article": {"id": "a", "headline": "h"}, "article_html": "<p>x</p>"},
+     "body: expected one of article or article_html, not both"),
+    ({"article_html": "<p>x</p>", "rules": {"version": 1, "name": "r"}, "ruleset": "x"},
+     "body: expected one of rules or ruleset, not both"),
+])
+def test_a_request_naming_two_articles_or_two_rule_sets_is_refused(
+    server: RunningServer, body: dict[str, object], expected: str
+) -> None:
+    problem = assert_problem(post_json(server, "/v1/render", body), 422)
+    assert str(problem["detail"]).startswith(expected)
