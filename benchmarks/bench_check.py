@@ -1,7 +1,7 @@
 """Benchmark of ``layout check`` work: plan, dump and verify every corpus page per viewer.
 
 Every corpus page (45) is checked for the full matrix of 2 devices x 3 audiences with
-:func:`layout.check.check_article`, without ``--update``: the corpus has no goldens, so
+:func:`layout.corpus.check.check_article`, without ``--update``: the corpus has no goldens, so
 each article comes back "new" and nothing is written.
 
 Two ways to run it:
@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from layout.check import check_article, viewer_matrix
+from layout.corpus.check import check_article, viewer_matrix
 from layout.engine import Engine
 from layout.rules import load_rules
 

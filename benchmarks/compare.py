@@ -50,8 +50,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from layout import Article, Engine, Viewer, ingest  # noqa: E402
-from layout.sanitize import clean_body  # noqa: E402
-from layout.sources import article_from_html  # noqa: E402
+from layout.html.sanitize import clean_body  # noqa: E402
+from layout.ingest.sources import article_from_html  # noqa: E402
 from tests.support.corpus import corpus_sources  # noqa: E402
 
 TRIVIAL = jinja2.Environment(autoescape=True).from_string(

@@ -22,7 +22,7 @@ otherwise.
 
 ``--article-cost`` measures in this process, with tracemalloc, what an ingested article
 costs once rendered for both devices and all three audiences (the article and the
-engine's memos of it), next to the article cache's estimate of it (layout/article_cache.py).
+engine's memos of it), next to the article cache's estimate of it (layout/serve/article_cache.py).
 """
 
 from __future__ import annotations
@@ -120,8 +120,8 @@ def _cost_shapes() -> dict[str, Callable[[int], str]]:
 def article_cost(args: argparse.Namespace) -> int:
     """Traced memory per article after one view and after six, next to the estimate."""
     from layout import Engine, Viewer
-    from layout.article_cache import article_weight
-    from layout.sources import article_from_html
+    from layout.ingest.sources import article_from_html
+    from layout.serve.article_cache import article_weight
 
     engine = Engine(development=True)
     viewers = [

@@ -9,7 +9,7 @@ from __future__ import annotations
 from layout.article import Article
 from layout.engine import Engine, RenderResult
 from layout.errors import ConfigError, InputError, LayoutError
-from layout.sources import load_article
+from layout.ingest.sources import load_article
 from layout.viewer import Viewer
 
 __all__ = [

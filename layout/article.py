@@ -21,8 +21,8 @@ from pydantic import (
     model_validator,
 )
 
-from layout.repair import clean_block_html, clean_inline_html
-from layout.sanitize import is_safe_url, scrub
+from layout.html.repair import clean_block_html, clean_inline_html
+from layout.html.sanitize import is_safe_url, scrub
 
 
 def _already_sanitized(info: ValidationInfo) -> bool:

@@ -16,20 +16,20 @@ from typing import Annotated, NoReturn, TypeVar
 import typer
 
 from layout.article import Article
-from layout.article_cache import DEFAULT_ARTICLE_CACHE_MB
-from layout.check import AUDIENCES, DEVICES, check_article, viewer_matrix
-from layout.discover import find_articles
-from layout.dump import dump_plan
+from layout.corpus.check import AUDIENCES, DEVICES, check_article, viewer_matrix
+from layout.corpus.discover import find_articles
+from layout.corpus.impact import impact_json, impact_report, impact_text
+from layout.corpus.reports import check_json, check_junit, check_text
 from layout.engine import Engine
 from layout.errors import LayoutError
-from layout.impact import impact_json, impact_report, impact_text
+from layout.ingest.sources import load_article
 from layout.limits import DEFAULT_BODY_LIMIT
-from layout.render_pool import DEFAULT_RENDER_QUEUE, DEFAULT_RENDER_THREADS
-from layout.reports import check_json, check_junit, check_text
+from layout.render.dump import dump_plan
 from layout.rules import DEFAULT_RULES_PATH, RuleSet, load_rules
-from layout.server import ServeSettings
-from layout.server import serve as run_server
-from layout.sources import load_article
+from layout.serve.article_cache import DEFAULT_ARTICLE_CACHE_MB
+from layout.serve.pool import DEFAULT_RENDER_QUEUE, DEFAULT_RENDER_THREADS
+from layout.serve.server import ServeSettings
+from layout.serve.server import serve as run_server
 from layout.viewer import Viewer
 
 T = TypeVar("T")

@@ -17,20 +17,20 @@ from typing import Any, Literal
 
 import jinja2
 
-from layout.access import CACHE_HEADERS
-from layout.adconfig import gpt_config
+from layout.access.meter import encode_meter
+from layout.access.policy import CACHE_HEADERS
 from layout.article import Article
 from layout.cache import ArticleMemo
 from layout.development import is_development
 from layout.errors import ConfigError, Problem
 from layout.limits import DEFAULT_LIMITS, Limits, over_limit
-from layout.meter import encode_meter
 from layout.pipeline import build_plan, resolve_meter_secret, utc_now
-from layout.place import Placement
+from layout.place.solver import Placement
 from layout.plan import LayoutPlan
-from layout.render import Renderer
+from layout.render.adconfig import gpt_config
+from layout.render.renderer import Renderer
+from layout.render.structured import script_json
 from layout.rules import RuleSet, load_rules
-from layout.structured import script_json
 from layout.viewer import Viewer
 
 OutputFormat = Literal["html", "fragment", "json"]

@@ -9,16 +9,16 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 
-from layout.access import AccessDecision, decide_access
+from layout.access.meter import MeterState, decode_meter, period_key
+from layout.access.policy import AccessDecision, decide_access
 from layout.article import Article
 from layout.cache import ArticleMemo
 from layout.development import is_development
 from layout.errors import ConfigError, Problem
-from layout.gaps import Gaps
 from layout.limits import DEFAULT_LIMITS, Limits, over_limit
-from layout.measure import BlockSize, DeviceProfile, header_height, measure
-from layout.meter import MeterState, decode_meter, period_key
-from layout.place import Placement, place
+from layout.measure.gaps import Gaps
+from layout.measure.sizes import BlockSize, DeviceProfile, header_height, measure
+from layout.place.solver import Placement, place
 from layout.plan import LayoutPlan, PlacedUnit, Wall
 from layout.rules import RuleSet
 from layout.viewer import Viewer

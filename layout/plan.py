@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
 
-from layout.access import AccessDecision
+from layout.access.policy import AccessDecision
 from layout.article import Article, Block
-from layout.gaps import Gaps
-from layout.measure import BlockSize
+from layout.measure.gaps import Gaps
+from layout.measure.sizes import BlockSize
 from layout.viewer import Viewer
 
 Outcome = Literal["placed", "rejected", "skipped"]

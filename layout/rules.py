@@ -24,10 +24,10 @@ from pydantic import (
 from layout.article import BlockKind
 from layout.development import is_development
 from layout.errors import ConfigError, Problem
+from layout.html.urls import HOSTNAME, library_url_problem, rule_url_problem
 from layout.limits import document_problem, too_deep_problem
 from layout.locate import node_at, problems_from_validation
-from layout.measure import DEFAULT_DEVICES, DeviceProfile
-from layout.urls import HOSTNAME, library_url_problem, rule_url_problem
+from layout.measure.sizes import DEFAULT_DEVICES, DeviceProfile
 from layout.viewer import Device
 
 UnitKind = Literal["ad", "promo", "video", "related"]

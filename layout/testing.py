@@ -18,10 +18,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from layout.article import Article
-from layout.dump import dump_plan
 from layout.engine import Engine
+from layout.ingest.sources import load_article
+from layout.render.dump import dump_plan
 from layout.rules import RuleSet, load_rules
-from layout.sources import load_article
 from layout.viewer import Audience, Device, Viewer
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from layout import Engine, Viewer
-from layout.dump import dump_plan
-from layout.meter import MeterState, article_digest, encode_meter, period_key
+from layout.access.meter import MeterState, article_digest, encode_meter, period_key
 from layout.pipeline import DEVELOPMENT_SECRET
+from layout.render.dump import dump_plan
 from tests.support.corpus import SAMPLES, Source, sample_sources
 
 GOLDEN = SAMPLES / "golden" / "access"

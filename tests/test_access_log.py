@@ -12,7 +12,7 @@ import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import StreamingResponse
 
-from layout.access_log import AccessLog
+from layout.serve.access_log import AccessLog
 
 
 def _app(stream: io.StringIO) -> FastAPI:

@@ -20,7 +20,7 @@ import httpx
 import pytest
 import yaml
 
-from layout.api import create_app
+from layout.serve.app import create_app
 from tests.support.corpus import ROOT, SAMPLES
 from tests.support.server import RunningServer, free_port, running_server, server_env
 from tests.support.soak import large_render_body

@@ -11,8 +11,8 @@ import pytest
 
 from layout import Engine, Viewer
 from layout.article import Article, article_from_data
-from layout.embeds import FRAME_POLICIES, FRAME_PROVIDERS, frame_provider
-from layout.ingest import ingest_html
+from layout.html.providers import FRAME_POLICIES, FRAME_PROVIDERS, frame_provider
+from layout.ingest.body import ingest_html
 from tests.support.frames import (
     CONTAINERS,
     EMBED_PATHS,

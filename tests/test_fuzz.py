@@ -35,8 +35,8 @@ from typer.testing import CliRunner
 from layout.cli import app as cli_app
 from layout.engine import Engine
 from layout.errors import ConfigError, InputError, LayoutError
+from layout.ingest.sources import article_from_html, article_from_json, load_article
 from layout.rules import DEFAULT_RULES_PATH, RuleSet, parse_rules
-from layout.sources import article_from_html, article_from_json, load_article
 from layout.viewer import Viewer
 from tests.conftest import report
 from tests.support.corpus import ROOT, SAMPLES

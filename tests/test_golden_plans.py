@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from layout import Engine
-from layout.check import check_paths, viewer_matrix
+from layout.corpus.check import check_paths, viewer_matrix
 from layout.rules import load_rules
 from tests.support.corpus import SAMPLES
 

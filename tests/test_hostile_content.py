@@ -29,9 +29,9 @@ from playwright.async_api import Dialog, Page, Request, Route, async_playwright
 
 from layout.engine import Engine
 from layout.errors import ConfigError
+from layout.html.urls import AD_LIBRARY_HOSTS, split_url
+from layout.ingest.sources import article_from_html, article_from_json, load_article
 from layout.rules import DEFAULT_RULES_PATH, RuleSet, parse_rules
-from layout.sources import article_from_html, article_from_json, load_article
-from layout.urls import AD_LIBRARY_HOSTS, split_url
 from layout.viewer import Viewer
 from tests.conftest import report
 from tests.support.corpus import SAMPLES

@@ -17,7 +17,7 @@ import pytest
 from distributed import LocalCluster
 
 from layout import Engine, Viewer, load_article
-from layout.impact import summarize
+from layout.corpus.impact import summarize
 from layout.rules import load_rules
 from tests.conftest import report
 from tests.support.corpus import CORPUS, ROOT, corpus_dirs

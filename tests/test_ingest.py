@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from layout import Engine
-from layout.ingest import ingest_html
+from layout.ingest.body import ingest_html
 from tests.support.lossless import missing_text
 
 PLACEHOLDER = "data:image/gif;base64,R0lGODlhAQABAAAAACw="
@@ -239,7 +239,7 @@ def test_ingest_and_render_lose_no_text(html):
 
 
 def test_hero_caption_in_sidecar_metadata_is_sanitized() -> None:
-    from layout.sources import article_from_html
+    from layout.ingest.sources import article_from_html
 
     meta = {"headline": "h", "hero": {"src": "https://img.example-news.test/a.jpg",
                                       "caption": "Dawn <script>alert(1)</script><b>x</b>"}}

@@ -21,12 +21,12 @@ import lxml.html
 import pytest
 
 from layout import Engine, Viewer
-from layout.adconfig import gpt_config
-from layout.dump import dump_plan
-from layout.measure import block_text
-from layout.meter import MeterState, article_digest, encode_meter, period_key
+from layout.access.meter import MeterState, article_digest, encode_meter, period_key
+from layout.ingest.sources import article_from_html
+from layout.measure.sizes import block_text
 from layout.pipeline import DEVELOPMENT_SECRET
-from layout.sources import article_from_html
+from layout.render.adconfig import gpt_config
+from layout.render.dump import dump_plan
 from tests.conftest import report
 from tests.support.corpus import Source, corpus_sources, sample_sources
 

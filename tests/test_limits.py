@@ -12,8 +12,8 @@ import pytest
 from layout import Article, Engine, Viewer
 from layout.article import article_from_data
 from layout.errors import InputError
+from layout.ingest.sources import article_from_html
 from layout.limits import MAX_SUPPORTED_DEPTH, LimitError, Limits
-from layout.sources import article_from_html
 from tests.support.corpus import ROOT
 
 
@@ -115,7 +115,7 @@ def test_a_deep_body_is_refused_before_it_is_sanitized() -> None:
     {"kind": "image", "src": "https://img.example/a.jpg", "caption": DEEP_LIST},
 ])
 def test_deep_markup_in_article_json_is_an_input_error_naming_the_field(block: dict) -> None:
-    from layout.sources import article_from_data_checked
+    from layout.ingest.sources import article_from_data_checked
 
     with pytest.raises(InputError) as raised:
         article_from_data_checked({"id": "d", "headline": "h", "blocks": [block]},
@@ -135,7 +135,7 @@ def test_a_deep_hero_caption_in_a_sidecar_is_refused() -> None:
 @pytest.mark.parametrize("depth", [201, 1300])
 def test_short_deep_markup_is_refused_on_every_path(depth: int) -> None:
     """Every markup string is measured before nh3, however short."""
-    from layout.sources import article_from_data_checked
+    from layout.ingest.sources import article_from_data_checked
 
     markup = "<b>" * depth + "x"
     assert len(markup) < 4096
@@ -154,7 +154,7 @@ def test_unclosed_formatting_markup_does_not_grow_when_sanitized() -> None:
     """An HTML5 parser re-opens formatting elements left open in every block after them:
     4 kB of unclosed <b title=n> and <p>x grew to 1.5 MB in nh3. Sanitized markup now
     grows at most by the end tags lxml writes (about twice)."""
-    from layout.repair import clean_block_html, clean_inline_html
+    from layout.html.repair import clean_block_html, clean_inline_html
 
     markup = "<p>" + "".join(f"<b title={n}>" for n in range(150)) + "</p>" + "<p>x" * 900
     assert len(clean_block_html(markup)) < 3 * len(markup)

@@ -10,8 +10,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from layout import ConfigError, Engine, Viewer
-from layout.article import article_from_data
-from layout.meter import (
+from layout.access.meter import (
     MAX_TOKEN_LENGTH,
     MeterState,
     _sign,
@@ -20,6 +19,7 @@ from layout.meter import (
     encode_meter,
     period_key,
 )
+from layout.article import article_from_data
 from layout.pipeline import DEVELOPMENT_SECRET
 from layout.rules import Meter, Paywall, Preview, load_rules
 

@@ -24,19 +24,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from layout.embeds import FRAME_PROVIDERS, frame_provider, frame_src, player_url
+from layout.access.meter import MeterState, decode_meter, encode_meter, period_key
 from layout.errors import ConfigError, InputError
+from layout.html.providers import FRAME_PROVIDERS, frame_provider, frame_src, player_url
+from layout.html.repair import clean_block_html, clean_inline_html
+from layout.html.sanitize import clean_body, is_safe_url, scrub
+from layout.html.urls import AD_LIBRARY_HOSTS, library_url_problem, rule_url_problem, split_url
+from layout.html.values import ascii_int
+from layout.ingest.sources import article_from_data_checked, article_from_html, article_from_json
+from layout.ingest.sources import parse_json as parse_json_text
 from layout.limits import document_problem
 from layout.locate import node_at
-from layout.meter import MeterState, decode_meter, encode_meter, period_key
 from layout.pipeline import DEVELOPMENT_SECRET
-from layout.repair import clean_block_html, clean_inline_html
 from layout.rules import RuleSet, parse_rules
-from layout.sanitize import clean_body, is_safe_url, scrub
-from layout.sources import article_from_data_checked, article_from_html, article_from_json
-from layout.sources import parse_json as parse_json_text
-from layout.urls import AD_LIBRARY_HOSTS, library_url_problem, rule_url_problem, split_url
-from layout.values import ascii_int
 from tests.conftest import report
 from tests.support.frames import embed_src_problem, frame_problem
 from tests.test_fuzz import ATTRIBUTE_VALUES, text
@@ -203,7 +203,7 @@ def url_rules(draw: st.DrawFn) -> str:
 @st.composite
 def signed_tokens(draw: st.DrawFn) -> str:
     """Meter tokens signed with the right secret around any payload at all."""
-    from layout.meter import _b64, _sign  # the token format, to reach past the signature
+    from layout.access.meter import _b64, _sign  # the token format, to reach past the signature
 
     payload = draw(st.one_of(
         json_documents(),

@@ -9,7 +9,7 @@ from concurrent.futures import Future
 
 import pytest
 
-from layout.render_pool import PoolFull, RenderPool
+from layout.serve.pool import PoolFull, RenderPool
 
 WAIT = 10.0  # a bound on waiting for a thread, never a measurement
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import lxml.html
 from lxml import etree
 
-from layout.repair import (
+from layout.html.repair import (
     fix_definition_lists,
     fix_empty_links,
     fix_figures,

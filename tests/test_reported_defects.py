@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from layout import Engine, Viewer
-from layout.ingest import ingest_html
+from layout.ingest.body import ingest_html
 from layout.pipeline import DEVELOPMENT_SECRET
 from tests.support.server import RunningServer, running_server, server_env
 

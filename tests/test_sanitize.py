@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from layout import Engine
 from layout.article import article_from_data
-from layout.repair import clean_block_html
-from layout.sanitize import clean_body, clean_flow, clean_inline, strip_controls
+from layout.html.repair import clean_block_html
+from layout.html.sanitize import clean_body, clean_flow, clean_inline, strip_controls
 
 CLEANERS = pytest.mark.parametrize(
     "clean", [clean_inline, clean_flow, clean_body], ids=["inline", "flow", "body"]
@@ -125,7 +125,7 @@ def test_inline_cleaner_removes_iframes_with_fallback_content():
 def test_markup_inside_an_iframe_never_becomes_markup(src):
     """The wide cleaners keep an allowed iframe's raw fallback text for the frame policy:
     on every path that trusts markup, the policy empties or replaces the frame."""
-    from layout.ingest import ingest_html
+    from layout.ingest.body import ingest_html
 
     for hostile in (
         f'<iframe src="{src}"><img src=x onerror=alert(1)></iframe>',

@@ -173,8 +173,8 @@ def test_sidecar_that_is_not_an_object_is_rejected(tmp_path):
 @pytest.mark.parametrize("depth", [65, 500, 990, 100_000])
 @pytest.mark.parametrize("where", ["article", "sidecar"])
 def test_json_nested_too_deeply_is_a_limit_error(tmp_path, depth, where):
+    from layout.ingest.sources import load_article
     from layout.limits import LimitError
-    from layout.sources import load_article
 
     deep = "[" * depth + "]" * depth
     if where == "article":
@@ -194,7 +194,7 @@ def test_json_nested_too_deeply_is_a_limit_error(tmp_path, depth, where):
 
 def test_json_with_an_integer_of_thousands_of_digits_is_an_input_error(tmp_path):
     from layout.errors import InputError
-    from layout.sources import load_article
+    from layout.ingest.sources import load_article
 
     path = tmp_path / "big.json"
     path.write_text('{"id": "b", "headline": "h", "comment_count": ' + "9" * 5000 + "}",

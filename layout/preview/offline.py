@@ -11,7 +11,7 @@ import re
 from html import escape
 from urllib.parse import urlencode
 
-from layout.values import ascii_int
+from layout.html.values import ascii_int
 
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _ATTR = re.compile(r'\s(src|srcset|width|height)="([^"]*)"', re.IGNORECASE)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from layout import Article, load_article
-from layout.sources import article_from_html
+from layout.ingest.sources import article_from_html
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"

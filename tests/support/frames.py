@@ -1,5 +1,5 @@
 """An independent check of the frames a rendered page carries, written apart from
-layout/embeds.py on purpose, so that a mistake in the provider table cannot hide here.
+layout/html/providers.py on purpose, so that a mistake in the provider table cannot hide here.
 
 A frame passes when its src is a URL a browser loads as written (no backslash, no dot
 segment, plain or percent-encoded, for it to resolve into another path), over https, on a

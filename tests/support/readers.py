@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from layout import Engine, Viewer
-from layout.meter import MeterState, article_digest, encode_meter, period_key
+from layout.access.meter import MeterState, article_digest, encode_meter, period_key
 from layout.pipeline import DEVELOPMENT_SECRET
 
 NOW = datetime(2026, 11, 15, 12, 0, tzinfo=UTC)

@@ -16,10 +16,8 @@ from typing import Any
 from lxml import etree
 
 from layout.article import Article, article_from_data
-from layout.embeds import embed_from_blockquote, frame_provider, video_from_iframe
-from layout.frames import FRAME_LINK_CLASS, cards_in_markup
-from layout.limits import DEFAULT_LIMITS, MAX_SUPPORTED_DEPTH, Limits, over_limit
-from layout.markup import (
+from layout.html.frames import FRAME_LINK_CLASS, cards_in_markup
+from layout.html.markup import (
     depth_over,
     drop_keeping_tail,
     inner_html,
@@ -28,15 +26,17 @@ from layout.markup import (
     parse_fragment,
     text_of,
 )
-from layout.repair import clean_inline_html, repair_tree
-from layout.sanitize import (
+from layout.html.providers import embed_from_blockquote, frame_provider, video_from_iframe
+from layout.html.repair import clean_inline_html, repair_tree
+from layout.html.sanitize import (
     PHRASING,
     MarkupTooDeep,
     clean_body,
     scrub,
     strip_controls,
 )
-from layout.values import ascii_int
+from layout.html.values import ascii_int
+from layout.limits import DEFAULT_LIMITS, MAX_SUPPORTED_DEPTH, Limits, over_limit
 
 _WRAPPERS = frozenset(
     [

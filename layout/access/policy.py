@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from layout.access.meter import MeterState
 from layout.article import Article
-from layout.measure import BlockSize
-from layout.meter import MeterState
+from layout.measure.sizes import BlockSize
 from layout.rules import Paywall, Preview
 from layout.viewer import Viewer
 

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final, NamedTuple
 
-from layout.gaps import Gaps
+from layout.measure.gaps import Gaps
+from layout.place.spacing import SpacingIndex
 from layout.rules import Distance, RuleSet, Unit
-from layout.spacing import SpacingIndex
 
 
 class Verdict(NamedTuple):

@@ -17,16 +17,16 @@ from dataclasses import dataclass
 from fastapi import Response
 from fastapi.responses import JSONResponse
 
-from layout.api_request import RenderRequest, parse_render_request, wants_json
 from layout.article import Article
-from layout.article_cache import ArticleCache
 from layout.cache import LruCache
 from layout.engine import Engine, OutputFormat, RenderResult
 from layout.errors import ConfigError, LayoutError, Problem
 from layout.limits import LimitError
-from layout.problems import layout_error_response, problem_response
 from layout.rules import RuleSet, parse_rules
-from layout.rulesets import RuleSetRegistry
+from layout.serve.article_cache import ArticleCache
+from layout.serve.problems import layout_error_response, problem_response
+from layout.serve.requests import RenderRequest, parse_render_request, wants_json
+from layout.serve.rulesets import RuleSetRegistry
 
 METER_COOKIE = "layout_meter"
 METER_COOKIE_AGE = 40 * 24 * 3600

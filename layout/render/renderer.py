@@ -17,11 +17,11 @@ from markupsafe import Markup
 
 from layout.article import Article, Block
 from layout.cache import ArticleMemo
-from layout.embeds import frame_policy, player_url
+from layout.html.providers import frame_policy, player_url
 from layout.plan import BlockItem, LayoutPlan, PlacedUnit, PlanItem, Wall
-from layout.structured import description, news_article, script_json, video_object
+from layout.render.structured import description, news_article, script_json, video_object
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # layout/, where the wheel puts templates/
 
 
 def default_theme_dir() -> Path:

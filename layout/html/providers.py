@@ -16,7 +16,7 @@ from urllib.parse import parse_qs
 
 from lxml import etree
 
-from layout.urls import split_url
+from layout.html.urls import split_url
 
 FrameKind = Literal["video", "audio", "social", "map", "chart"]
 

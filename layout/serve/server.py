@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from layout.article_cache import DEFAULT_ARTICLE_CACHE_MB, MIB
 from layout.limits import DEFAULT_BODY_LIMIT
-from layout.render_pool import DEFAULT_RENDER_QUEUE, DEFAULT_RENDER_THREADS
+from layout.serve.article_cache import DEFAULT_ARTICLE_CACHE_MB, MIB
+from layout.serve.pool import DEFAULT_RENDER_QUEUE, DEFAULT_RENDER_THREADS
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -76,7 +76,7 @@ class ServeSettings:
 
 def app_from_env() -> FastAPI:
     """The app factory uvicorn calls in each worker (and ``serve`` once, to check)."""
-    from layout.api import create_app
+    from layout.serve.app import create_app
 
     settings = ServeSettings.from_env()
     sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
@@ -98,7 +98,7 @@ def serve(host: str, port: int, workers: int, settings: ServeSettings) -> None:
     settings.export()
     app_from_env()  # raises ConfigError (missing meter secret, broken default) before binding
     uvicorn.run(
-        "layout.server:app_from_env",
+        "layout.serve.server:app_from_env",
         factory=True,
         host=host,
         port=port,

@@ -8,7 +8,7 @@ for the whole plan.
 
 from __future__ import annotations
 
-from layout.constraints import CHECKS, PlacementState
+from layout.place.checks import CHECKS, PlacementState
 from layout.plan import LayoutPlan
 from layout.rules import RuleSet
 

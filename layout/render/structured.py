@@ -12,8 +12,8 @@ from typing import Any
 from markupsafe import Markup
 
 from layout.article import Article, Video
-from layout.embeds import player_url
-from layout.measure import block_text
+from layout.html.providers import player_url
+from layout.measure.sizes import block_text
 from layout.plan import LayoutPlan
 
 _SCRIPT_ESCAPES = str.maketrans(

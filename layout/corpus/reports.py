@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict
 from xml.etree import ElementTree
 
-from layout.check import ArticleCheck
+from layout.corpus.check import ArticleCheck
 
 
 def check_text(results: list[ArticleCheck]) -> str:
@@ -52,7 +52,7 @@ def check_junit(results: list[ArticleCheck]) -> str:
     )
     for result in results:
         case = ElementTree.SubElement(
-            suite, "testcase", classname="layout.check", name=str(result.path)
+            suite, "testcase", classname="layout.corpus.check", name=str(result.path)
         )
         if not result.ok:
             failure = ElementTree.SubElement(case, "failure", message=result.status)

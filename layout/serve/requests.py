@@ -14,11 +14,11 @@ from typing import Any, Literal
 from fastapi import Request, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from layout.html.sanitize import scrub
+from layout.html.values import ascii_int
 from layout.limits import document_problem, too_deep_problem
 from layout.locate import problems_from_validation
-from layout.problems import problem_response
-from layout.sanitize import scrub
-from layout.values import ascii_int
+from layout.serve.problems import problem_response
 from layout.viewer import Viewer
 
 RULES_MEDIA_TYPES = ("application/json", "application/yaml", "text/yaml", "application/x-yaml")

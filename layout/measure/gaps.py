@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 
-from layout.measure import BlockSize
+from layout.measure.sizes import BlockSize
 
 
 @dataclass(frozen=True)

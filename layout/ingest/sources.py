@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from layout.article import Article, article_from_data
 from layout.errors import InputError, Problem
-from layout.ingest import ingest_html
+from layout.ingest.body import ingest_html
 from layout.limits import (
     DEFAULT_LIMITS,
     LimitError,

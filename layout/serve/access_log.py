@@ -16,7 +16,7 @@ from typing import Any, TextIO
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from layout.problems import problem_response
+from layout.serve.problems import problem_response
 
 
 class AccessLog:

@@ -15,7 +15,7 @@ from typing import Any
 
 from layout.article import Article
 from layout.cache import LruCache
-from layout.sources import article_from_data_checked, article_from_html
+from layout.ingest.sources import article_from_data_checked, article_from_html
 
 MIB = 1024 * 1024
 DEFAULT_ARTICLE_CACHE_MB = 64

@@ -14,12 +14,12 @@ from typing import Final
 
 from lxml import etree
 
-from layout.frames import frames_to_cards, vet_frames
+from layout.html.frames import frames_to_cards, vet_frames
+from layout.html.markup import inner_html, parse_fragment, text_of
+from layout.html.sanitize import clean_flow, clean_inline_keeping_frames
+from layout.html.urls import split_url
+from layout.html.values import ascii_int
 from layout.limits import DEFAULT_LIMITS
-from layout.markup import inner_html, parse_fragment, text_of
-from layout.sanitize import clean_flow, clean_inline_keeping_frames
-from layout.urls import split_url
-from layout.values import ascii_int
 
 Element = etree._Element
 

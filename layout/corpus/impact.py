@@ -13,11 +13,11 @@ from pathlib import Path
 from statistics import mean, quantiles
 from typing import Any
 
+from layout.corpus.parallel import run_all
 from layout.engine import Engine
-from layout.measure import block_text
-from layout.parallel import run_all
+from layout.ingest.sources import load_article
+from layout.measure.sizes import block_text
 from layout.rules import parse_rules
-from layout.sources import load_article
 from layout.viewer import Viewer
 
 ViewerSpec = tuple[str, str]

@@ -22,11 +22,11 @@ from __future__ import annotations
 
 from lxml import etree
 
-from layout.embeds import EmbedMatch, default_frame_title, frame_provider
-from layout.markup import drop_keeping_tail, inner_html, parse_fragment
-from layout.sanitize import is_safe_url
-from layout.urls import split_url
-from layout.values import ascii_int
+from layout.html.markup import drop_keeping_tail, inner_html, parse_fragment
+from layout.html.providers import EmbedMatch, default_frame_title, frame_provider
+from layout.html.sanitize import is_safe_url
+from layout.html.urls import split_url
+from layout.html.values import ascii_int
 
 Element = etree._Element
 

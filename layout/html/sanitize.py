@@ -28,8 +28,8 @@ from typing import Any, Final
 
 import nh3
 
+from layout.html.markup import depth_over, inner_html, parse_fragment
 from layout.limits import DEFAULT_LIMITS
-from layout.markup import depth_over, inner_html, parse_fragment
 
 PHRASING: Final = frozenset(
     [

@@ -10,11 +10,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from layout.article import Article, SlotMarker
-from layout.constraints import PlacementState, check_density, first_rejection
-from layout.gaps import Gaps
+from layout.measure.gaps import Gaps
+from layout.place.checks import PlacementState, check_density, first_rejection
+from layout.place.units import skip_reason, too_short, unit_data, unit_height
 from layout.plan import Decision, PlacedUnit
 from layout.rules import RuleSet, Unit
-from layout.units import skip_reason, too_short, unit_data, unit_height
 from layout.viewer import Viewer
 
 

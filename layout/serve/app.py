@@ -25,26 +25,31 @@ from fastapi import FastAPI, Request, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
-from layout.access_log import AccessLog
-from layout.api_request import (
-    RULES_MEDIA_TYPES,
-    RenderRequest,
-    media_type,
-    read_limited,
-)
-from layout.article_cache import ARTICLE_CACHE_ENTRIES, DEFAULT_ARTICLE_CACHE_MB, MIB, ArticleCache
 from layout.engine import Engine
 from layout.limits import DEFAULT_BODY_LIMIT
-from layout.problems import PROBLEM_TYPE, Problem, problem_response
-from layout.render_pool import (
+from layout.rules import RuleSet
+from layout.serve.access_log import AccessLog
+from layout.serve.article_cache import (
+    ARTICLE_CACHE_ENTRIES,
+    DEFAULT_ARTICLE_CACHE_MB,
+    MIB,
+    ArticleCache,
+)
+from layout.serve.pool import (
     DEFAULT_RENDER_QUEUE,
     DEFAULT_RENDER_THREADS,
     PoolFull,
     RenderPool,
 )
-from layout.render_service import METER_COOKIE, RenderCall, RenderService
-from layout.rules import RuleSet
-from layout.rulesets import RuleSetRegistry
+from layout.serve.problems import PROBLEM_TYPE, Problem, problem_response
+from layout.serve.render_service import METER_COOKIE, RenderCall, RenderService
+from layout.serve.requests import (
+    RULES_MEDIA_TYPES,
+    RenderRequest,
+    media_type,
+    read_limited,
+)
+from layout.serve.rulesets import RuleSetRegistry
 
 RETRY_AFTER_SECONDS = 1
 

@@ -12,7 +12,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from layout.gaps import Gaps
+from layout.measure.gaps import Gaps
 from layout.rules import Distance
 
 _FIELDS = ("words", "paragraphs", "blocks", "pixels", "viewports")

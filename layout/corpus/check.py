@@ -11,12 +11,12 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from layout.discover import find_articles
-from layout.dump import dump_plan
+from layout.corpus.discover import find_articles
 from layout.engine import Engine
+from layout.ingest.sources import load_article
+from layout.place.violations import violations
 from layout.plan import LayoutPlan
-from layout.sources import load_article
-from layout.verify import violations
+from layout.render.dump import dump_plan
 from layout.viewer import Audience, Device, Viewer
 
 DEVICES: tuple[Device, ...] = ("mobile", "desktop")
