@@ -49,8 +49,9 @@ from markupsafe import Markup
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from layout import Article, Engine, Viewer, ingest  # noqa: E402
+from layout import Article, Engine, Viewer  # noqa: E402
 from layout.html.sanitize import clean_body  # noqa: E402
+from layout.ingest import body as ingest  # noqa: E402
 from layout.ingest.sources import article_from_html  # noqa: E402
 from tests.support.corpus import corpus_sources  # noqa: E402
 
