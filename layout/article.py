@@ -22,7 +22,8 @@ from pydantic import (
 )
 
 from layout.html.repair import clean_block_html, clean_inline_html
-from layout.html.sanitize import is_safe_url, scrub
+from layout.html.sanitize import is_safe_url
+from layout.html.text import scrub
 
 
 def _already_sanitized(info: ValidationInfo) -> bool:

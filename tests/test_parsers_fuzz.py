@@ -28,7 +28,8 @@ from layout.access.meter import MeterState, decode_meter, encode_meter, period_k
 from layout.errors import ConfigError, InputError
 from layout.html.providers import FRAME_PROVIDERS, frame_provider, frame_src, player_url
 from layout.html.repair import clean_block_html, clean_inline_html
-from layout.html.sanitize import clean_body, is_safe_url, scrub
+from layout.html.sanitize import clean_body, is_safe_url
+from layout.html.text import scrub
 from layout.html.urls import AD_LIBRARY_HOSTS, library_url_problem, rule_url_problem, split_url
 from layout.html.values import ascii_int
 from layout.ingest.sources import article_from_data_checked, article_from_html, article_from_json

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from layout import Engine
 from layout.article import article_from_data
 from layout.html.repair import clean_block_html
-from layout.html.sanitize import clean_body, clean_flow, clean_inline, strip_controls
+from layout.html.sanitize import clean_body, clean_flow, clean_inline
+from layout.html.text import strip_controls
 
 CLEANERS = pytest.mark.parametrize(
     "clean", [clean_inline, clean_flow, clean_body], ids=["inline", "flow", "body"]

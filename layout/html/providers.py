@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import Final, Literal
 from urllib.parse import parse_qs
-
-from lxml import etree
 
 from layout.html.urls import split_url
 
@@ -154,12 +152,6 @@ _BY_NAME: Final = {provider.name: provider for provider in FRAME_PROVIDERS}
 _URL_CHARACTERS: Final = re.compile(r"[!#-\[\]-~]+")
 
 
-EMBED_CLASSES: Final = {
-    "twitter-tweet": "twitter",
-    "instagram-media": "instagram",
-    "tiktok-embed": "tiktok",
-}
-
 # Players built from a media id alone, for video cards that carry no embed URL.
 _ID_PLAYERS: Final = {
     "youtube": "https://www.youtube-nocookie.com/embed/{id}?autoplay=1",
@@ -214,33 +206,6 @@ def default_frame_title(provider: FrameProvider) -> str:
     """The title a kept frame gets when its author gave none (a frame needs a name for
     screen readers); never taken for the author's own title."""
     return f"Embedded {provider.kind} ({provider.name})"
-
-
-def video_from_iframe(iframe: etree._Element) -> dict[str, Any] | None:
-    """A video block for an iframe of a known video provider, else None."""
-    found = frame_provider(iframe.get("src", ""))
-    if found is None or found.provider.kind != "video":
-        return None
-    title = iframe.get("title", "")
-    return {
-        "kind": "video",
-        "provider": found.provider.name,
-        "video_id": found.media_id,
-        "src": found.url,
-        "title": "" if title == default_frame_title(found.provider) else title,
-    }
-
-
-def embed_from_blockquote(quote: etree._Element) -> dict[str, Any] | None:
-    """An embed block for a tweet, Instagram or TikTok blockquote, else None."""
-    classes = quote.get("class", "").split()
-    provider = next((EMBED_CLASSES[c] for c in classes if c in EMBED_CLASSES), None)
-    if provider is None:
-        return None
-    links = [a.get("href") for a in quote.iter("a") if a.get("href")]
-    url = quote.get("cite") or (links[-1] if links else None)
-    html = etree.tostring(quote, method="html", encoding="unicode", with_tail=False)
-    return {"kind": "embed", "provider": provider, "url": url, "html": html}
 
 
 def player_url(provider: str, video_id: str | None, src: str | None) -> str | None:

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from fastapi import Request, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from layout.html.sanitize import scrub
+from layout.html.text import scrub
 from layout.html.values import ascii_int
 from layout.limits import document_problem, too_deep_problem
 from layout.locate import problems_from_validation
