@@ -28,11 +28,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from layout import Article, Engine, Viewer  # noqa: E402
+from layout.access.meter import reader_meter  # noqa: E402
 from layout.access.policy import AccessDecision, decide_access  # noqa: E402
 from layout.ingest.sources import article_from_html, article_from_json, meta_path_for  # noqa: E402
 from layout.measure.gaps import Gaps  # noqa: E402
 from layout.measure.sizes import BlockSize, header_height, measure  # noqa: E402
-from layout.pipeline import WALL_HEIGHT, reader_meter  # noqa: E402
+from layout.pipeline import WALL_HEIGHT  # noqa: E402
 from layout.place.solver import place  # noqa: E402
 from layout.plan import LayoutPlan  # noqa: E402
 from tests.support.corpus import corpus_sources, sample_sources  # noqa: E402

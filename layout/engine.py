@@ -17,15 +17,14 @@ from typing import Any, Literal
 
 import jinja2
 
-from layout.access.meter import encode_meter
+from layout.access.meter import encode_meter, utc_now
 from layout.access.policy import CACHE_HEADERS
+from layout.access.secret import resolve_meter_secret
 from layout.article import Article
-from layout.cache import ArticleMemo
 from layout.development import is_development
 from layout.errors import ConfigError, Problem
 from layout.limits import DEFAULT_LIMITS, Limits, over_limit
-from layout.pipeline import build_plan, resolve_meter_secret, utc_now
-from layout.place.solver import Placement
+from layout.pipeline import PlanMemos, build_plan
 from layout.plan import LayoutPlan
 from layout.render.adconfig import gpt_config
 from layout.render.renderer import Renderer
@@ -80,7 +79,7 @@ class Engine:
         self.limits = limits
         self.development = is_development(development)
         self.meter_secret = resolve_meter_secret(self.rules, meter_secret, self.development)
-        self._placements: ArticleMemo[Placement] = ArticleMemo()
+        self._memos = PlanMemos()
 
     def _check_unit_templates(self) -> None:
         """A unit naming a template the theme does not have is a configuration error."""
@@ -116,7 +115,7 @@ class Engine:
             self.meter_secret,
             now or utc_now(),
             self.limits,
-            self._placements,
+            self._memos,
         )
 
     def theme_context(self, plan: LayoutPlan) -> dict[str, Any]:

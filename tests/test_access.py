@@ -16,9 +16,9 @@ from pydantic import ValidationError
 from layout import Engine, Viewer, load_article
 from layout.access.meter import MeterState, article_digest, encode_meter
 from layout.access.policy import CACHE_HEADERS, decide_access, effective_mode, preview_cut
+from layout.access.secret import DEVELOPMENT_SECRET
 from layout.article import article_from_data
 from layout.measure.sizes import BlockSize
-from layout.pipeline import DEVELOPMENT_SECRET
 from layout.rules import Meter, Paywall, Preview, load_rules
 from tests.support.corpus import ROOT, SAMPLES
 

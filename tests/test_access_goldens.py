@@ -15,7 +15,7 @@ import pytest
 
 from layout import Engine, Viewer
 from layout.access.meter import MeterState, article_digest, encode_meter, period_key
-from layout.pipeline import DEVELOPMENT_SECRET
+from layout.access.secret import DEVELOPMENT_SECRET
 from layout.render.dump import dump_plan
 from tests.support.corpus import SAMPLES, Source, sample_sources
 

@@ -22,9 +22,9 @@ import pytest
 
 from layout import Engine, Viewer
 from layout.access.meter import MeterState, article_digest, encode_meter, period_key
+from layout.access.secret import DEVELOPMENT_SECRET
 from layout.ingest.sources import article_from_html
 from layout.measure.sizes import block_text
-from layout.pipeline import DEVELOPMENT_SECRET
 from layout.render.adconfig import gpt_config
 from layout.render.dump import dump_plan
 from tests.conftest import report

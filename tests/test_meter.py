@@ -19,8 +19,8 @@ from layout.access.meter import (
     encode_meter,
     period_key,
 )
+from layout.access.secret import DEVELOPMENT_SECRET
 from layout.article import article_from_data
-from layout.pipeline import DEVELOPMENT_SECRET
 from layout.rules import Meter, Paywall, Preview, load_rules
 
 SECRET = DEVELOPMENT_SECRET.encode("utf-8")

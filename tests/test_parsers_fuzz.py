@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from layout.access.meter import MeterState, decode_meter, encode_meter, period_key
+from layout.access.secret import DEVELOPMENT_SECRET
 from layout.errors import ConfigError, InputError
 from layout.html.providers import FRAME_PROVIDERS, frame_provider, frame_src, player_url
 from layout.html.repair import clean_block_html, clean_inline_html
@@ -36,7 +37,6 @@ from layout.ingest.sources import article_from_data_checked, article_from_html, 
 from layout.ingest.sources import parse_json as parse_json_text
 from layout.limits import document_problem
 from layout.locate import node_at
-from layout.pipeline import DEVELOPMENT_SECRET
 from layout.rules import RuleSet, parse_rules
 from tests.conftest import report
 from tests.support.frames import embed_src_problem, frame_problem

@@ -20,8 +20,8 @@ import httpx
 import pytest
 
 from layout import Engine, Viewer
+from layout.access.secret import DEVELOPMENT_SECRET
 from layout.ingest.body import ingest_html
-from layout.pipeline import DEVELOPMENT_SECRET
 from tests.support.server import RunningServer, running_server, server_env
 
 PREMIUM_BODY = (

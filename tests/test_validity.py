@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from layout import Engine, Viewer
-from layout.access.meter import MeterState, encode_meter, period_key
+from layout.access.meter import MeterState, encode_meter, period_key, utc_now
+from layout.access.secret import DEVELOPMENT_SECRET
 from layout.ingest.sources import article_from_html
-from layout.pipeline import DEVELOPMENT_SECRET, utc_now
 from tests.conftest import report
 from tests.support.corpus import corpus_sources, sample_sources
 from tests.support.frames import CONTAINERS, FOREIGN, KNOWN

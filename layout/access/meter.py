@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
+from layout.rules import RuleSet
+from layout.viewer import Viewer
+
 Period = Literal["month", "week", "day"]
 VERSION = "v1"
 MAX_TOKEN_LENGTH = 4096
@@ -104,3 +107,18 @@ def decode_meter(token: str | None, secret: bytes, current_period: str) -> Meter
     if not isinstance(articles, list) or not all(isinstance(a, str) for a in articles):
         return fresh
     return MeterState(current_period, tuple(dict.fromkeys(articles)))
+
+
+def utc_now() -> datetime:
+    """The time meter periods are read in (a render may be given its own ``now``)."""
+    return datetime.now(UTC)
+
+
+def reader_meter(
+    viewer: Viewer, rules: RuleSet, secret: bytes | None, now: datetime
+) -> MeterState | None:
+    """The reader's meter for the current period, when the rules meter (fresh for a token
+    that is missing, tampered with, expired or malformed)."""
+    if rules.paywall.mode != "metered" or secret is None:
+        return None
+    return decode_meter(viewer.meter, secret, period_key(rules.paywall.meter.period, now))

@@ -9,7 +9,7 @@ import zlib
 from typing import Any
 
 from layout.article import Article, Video
-from layout.measure.sizes import DeviceProfile
+from layout.measure.devices import DeviceProfile
 from layout.rules import RuleSet, Size, Unit
 from layout.viewer import Viewer
 

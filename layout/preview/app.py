@@ -15,13 +15,13 @@ from fastapi import FastAPI, Query, Response
 from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 
-from layout.access.meter import MeterState, encode_meter, period_key
+from layout.access.meter import MeterState, encode_meter, period_key, utc_now
+from layout.access.secret import DEVELOPMENT_SECRET
 from layout.article import Article
 from layout.corpus.discover import find_articles
 from layout.engine import Engine
 from layout.errors import ConfigError, LayoutError, Problem
 from layout.ingest.sources import load_article
-from layout.pipeline import DEVELOPMENT_SECRET, utc_now
 from layout.preview.events import Broadcaster, watch
 from layout.preview.offline import offline_page, placeholder_svg
 from layout.rules import RuleSet, load_rules

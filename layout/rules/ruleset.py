@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from layout.html.urls import HOSTNAME, library_url_problem
-from layout.measure.sizes import DEFAULT_DEVICES, DeviceProfile
+from layout.measure.devices import DEFAULT_DEVICES, DeviceProfile
 from layout.rules.base import RuleModel, development_of
 from layout.rules.units import Distance, Unit
 from layout.viewer import Device

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from layout import Engine, Viewer
 from layout.access.meter import MeterState, article_digest, encode_meter, period_key
-from layout.pipeline import DEVELOPMENT_SECRET
+from layout.access.secret import DEVELOPMENT_SECRET
 
 NOW = datetime(2026, 11, 15, 12, 0, tzinfo=UTC)
 SECRET = DEVELOPMENT_SECRET.encode("utf-8")

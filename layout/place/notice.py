@@ -1,0 +1,31 @@
+"""The meter notice: "N of M free articles left", a fixed unit at the top of the page for a
+reader the meter has just counted."""
+
+from __future__ import annotations
+
+from layout.access.policy import AccessDecision
+from layout.plan import PlacedUnit
+from layout.rules import RuleSet
+
+METER_NOTICE_HEIGHT = 64.0
+
+
+def meter_notice(access: AccessDecision, rules: RuleSet) -> PlacedUnit | None:
+    """The notice for a reader the meter just counted, else None."""
+    if not access.counted or access.meter_remaining is None:
+        return None
+    data = {
+        "template": "units/meter-notice.html.j2",
+        "remaining": access.meter_remaining,
+        "limit": access.meter_limit,
+        "period": rules.paywall.meter.period,
+    }
+    return PlacedUnit(
+        id="meter-notice-1",
+        unit="meter-notice",
+        kind="promo",
+        gap=0,
+        position="top",
+        reserved_height=METER_NOTICE_HEIGHT,
+        data=data,
+    )
