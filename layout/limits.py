@@ -9,9 +9,11 @@ out-of-memory or silently lost text.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from layout.errors import InputError, Problem
+from layout.html.markup import DepthProbe
 
 # Ingest walks nested wrappers recursively, two frames a level: 250 levels leave room for
 # a caller hundreds of frames deep within the default recursion limit of 1,000.
@@ -45,6 +47,11 @@ class Limits:
     def __post_init__(self) -> None:
         if not 1 <= self.max_depth <= MAX_SUPPORTED_DEPTH:
             raise ValueError(f"max_depth must be between 1 and {MAX_SUPPORTED_DEPTH}")
+
+    @cached_property
+    def depth_probe(self) -> DepthProbe:
+        """The test of a tree against ``max_depth``, compiled once for these limits."""
+        return DepthProbe(self.max_depth)
 
 
 DEFAULT_LIMITS = Limits()

@@ -7,8 +7,8 @@ article, the units gained and lost, the density distribution, and the biggest ch
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
-from functools import lru_cache
 from pathlib import Path
 from statistics import mean, quantiles
 from typing import Any
@@ -23,21 +23,30 @@ from layout.viewer import Viewer
 ViewerSpec = tuple[str, str]
 
 
-@lru_cache(maxsize=8)
-def _engine(rules_text: str, source: str) -> Engine:
-    """One engine per rule set per process (workers reuse it for every article)."""
-    return Engine(parse_rules(rules_text, source=source, development=True), development=True)
+BATCH = 16  # articles a worker plans with one pair of engines
+
+
+def batch_impact(
+    paths: list[str], new: tuple[str, str], old: tuple[str, str], viewers: tuple[ViewerSpec, ...]
+) -> list[dict[str, Any]]:
+    """``article_impact`` for a batch of articles, with the two engines (rule set text and
+    name each) built once for the batch: a worker's state lives as long as its batch."""
+    engines = [
+        Engine(parse_rules(text, source=source, development=True), development=True)
+        for text, source in (old, new)
+    ]
+    return [article_impact(path, engines[0], engines[1], viewers) for path in paths]
 
 
 def article_impact(
-    path: str, new: tuple[str, str], old: tuple[str, str], viewers: tuple[ViewerSpec, ...]
+    path: str, old: Engine, new: Engine, viewers: tuple[ViewerSpec, ...]
 ) -> dict[str, Any]:
     """Baseline and new unit lists and densities of one article, per viewer."""
     article = load_article(Path(path))
     rows = {}
     for device, audience in viewers:
         viewer = Viewer(device=device, audience=audience)
-        plans = [_engine(*rules).plan(article, viewer) for rules in (old, new)]
+        plans = [engine.plan(article, viewer) for engine in (old, new)]
         before, after = (
             {
                 "units": [u.unit for u in p.units if u.unit != "meter-notice"],
@@ -62,13 +71,15 @@ def impact_report(
 ) -> dict[str, Any]:
     """Run every article under both rule sets and summarise the difference."""
     specs = tuple((v.device, v.audience) for v in viewers)
-    rows = run_all(
-        article_impact,
-        [str(p) for p in paths],
-        (new, old, specs),
-        workers=workers,
-        dask_address=dask_address,
+    names = [str(p) for p in paths]
+    # Batches of up to BATCH articles, small enough that every worker gets several.
+    spread = 4 * (workers or os.cpu_count() or 1)
+    size = max(1, min(BATCH, -(-len(names) // spread)))
+    batches = [names[start : start + size] for start in range(0, len(names), size)]
+    results = run_all(
+        batch_impact, batches, (new, old, specs), workers=workers, dask_address=dask_address
     )
+    rows = [row for batch in results for row in batch]
     return summarize(rows, new_name=new[1], old_name=old[1])
 
 

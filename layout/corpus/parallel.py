@@ -16,31 +16,31 @@ from rich.progress import Progress
 
 from layout.errors import ConfigError, Problem
 
-Work = Callable[..., dict[str, Any]]
+Work = Callable[..., Any]
 
 
 def run_all(
     work: Work,
-    items: Sequence[str],
+    items: Sequence[Any],
     args: tuple[Any, ...],
     *,
     workers: int | None = None,
     dask_address: str | None = None,
-    label: str = "articles",
-) -> list[dict[str, Any]]:
+    label: str = "batches",
+) -> list[Any]:
     """``[work(item, *args) for item in items]``, spread over processes or a Dask cluster."""
     with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
         task = progress.add_task(label, total=len(items))
         if dask_address is not None:
             return _on_dask(work, items, args, dask_address, lambda: progress.advance(task))
         workers = workers or os.cpu_count() or 1
-        if workers == 1 or len(items) < 4:
+        if workers == 1 or len(items) < 2:
             results = []
             for item in items:
                 results.append(work(item, *args))
                 progress.advance(task)
             return results
-        chunk = max(1, len(items) // (workers * 4))
+        chunk = max(1, len(items) // (workers * 4))  # items may be batches already
         with ProcessPoolExecutor(max_workers=workers) as pool:
             results = []
             for result in pool.map(
@@ -53,11 +53,11 @@ def run_all(
 
 def _on_dask(
     work: Work,
-    items: Sequence[str],
+    items: Sequence[Any],
     args: tuple[Any, ...],
     address: str,
     advance: Callable[[], None],
-) -> list[dict[str, Any]]:
+) -> list[Any]:
     try:
         from distributed import Client, as_completed
     except ImportError:
@@ -69,5 +69,5 @@ def _on_dask(
         futures = [client.submit(work, item, *args, pure=False) for item in items]
         for _ in as_completed(futures):  # type: ignore[no-untyped-call]
             advance()
-        results: list[dict[str, Any]] = client.gather(futures)
+        results: list[Any] = client.gather(futures)
         return results

@@ -7,7 +7,6 @@ body, and nothing here needs its element methods.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from html import escape
 
 from lxml import etree
@@ -71,17 +70,17 @@ def drop_keeping_tail(element: Element) -> None:
     parent.remove(element)
 
 
-@lru_cache(maxsize=8)
-def _deeper_than(limit: int) -> etree.XPath:
-    """An XPath test, evaluated in C, for any element nested deeper than ``limit``
-    (compiled once per limit: there are one or two)."""
-    return etree.XPath("boolean(" + "/".join(["*"] * limit) + ")")
+class DepthProbe:
+    """Whether a tree nests deeper than ``limit``: one XPath test in C (the common case),
+    compiled once for its limit; the exact depth only when it does."""
 
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._deeper = etree.XPath("boolean(" + "/".join(["*"] * limit) + ")")
 
-def depth_over(root: Element, limit: int) -> int | None:
-    """The tree's nesting depth when it is over ``limit``, else None (the common case,
-    answered by one XPath test in C)."""
-    return nesting_depth(root) if _deeper_than(limit)(root) else None
+    def over(self, root: Element) -> int | None:
+        """The tree's nesting depth when it is over the limit, else None."""
+        return nesting_depth(root) if self._deeper(root) else None
 
 
 def nesting_depth(root: Element) -> int:

@@ -19,7 +19,7 @@ from layout.html.markup import inner_html, parse_fragment, text_of
 from layout.html.sanitize import clean_flow, clean_inline_keeping_frames
 from layout.html.urls import split_url
 from layout.html.values import ascii_int
-from layout.limits import DEFAULT_LIMITS
+from layout.limits import DEFAULT_LIMITS, Limits
 
 Element = etree._Element
 
@@ -203,11 +203,11 @@ def repair_tree(root: Element) -> Element:
     return root
 
 
-def clean_inline_html(html: str, *, max_depth: int = DEFAULT_LIMITS.max_depth) -> str:
+def clean_inline_html(html: str, *, limits: Limits | None = DEFAULT_LIMITS) -> str:
     """Untrusted phrasing markup (a paragraph, heading, note or caption) made safe: nh3's
     inline allowlist, and a known player's frame as a click-to-load card, like anywhere
     else in an article."""
-    cleaned = clean_inline_keeping_frames(html, max_depth=max_depth)
+    cleaned = clean_inline_keeping_frames(html, limits=limits)
     if "<iframe" not in cleaned:
         return cleaned
     root = parse_fragment(cleaned)

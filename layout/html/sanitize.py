@@ -29,9 +29,9 @@ from typing import Final
 
 import nh3
 
-from layout.html.markup import depth_over, inner_html, parse_fragment
+from layout.html.markup import inner_html, parse_fragment
 from layout.html.text import strip_controls
-from layout.limits import DEFAULT_LIMITS
+from layout.limits import DEFAULT_LIMITS, Limits
 
 PHRASING: Final = frozenset(
     [
@@ -226,7 +226,7 @@ class MarkupTooDeep(ValueError):
         self.depth, self.limit = depth, limit
 
 
-def _clean(cleaner: nh3.Cleaner, html: str, max_depth: int) -> str:
+def _clean(cleaner: nh3.Cleaner, html: str, limits: Limits | None) -> str:
     """nh3 over markup that lxml has parsed and written out again first.
 
     nh3's parser follows HTML5: it re-opens formatting elements left open (a ``<b>``
@@ -240,32 +240,36 @@ def _clean(cleaner: nh3.Cleaner, html: str, max_depth: int) -> str:
     # Controls are stripped before cleaning and again after: a character reference such
     # as "&#6;" only becomes a control character when the sanitizer decodes it.
     html = strip_controls(html)
-    if "<" in html:
+    if limits is not None and "<" in html:
         root = parse_fragment(html)
-        depth = depth_over(root, max_depth)
+        depth = limits.depth_probe.over(root)
         if depth is not None:
-            raise MarkupTooDeep(depth, max_depth)
+            raise MarkupTooDeep(depth, limits.max_depth)
         html = inner_html(root)
     return strip_controls(cleaner.clean(html))
 
 
-def clean_inline(html: str, *, max_depth: int = DEFAULT_LIMITS.max_depth) -> str:
+# ``limits``: what the markup is measured against before nh3; None only for markup that lxml
+# wrote from a tree already measured (a subtree of a body ingest has checked).
+
+
+def clean_inline(html: str, *, limits: Limits | None = DEFAULT_LIMITS) -> str:
     """Sanitize phrasing markup, frames dropped: trusted as it is (a link's text, say)."""
-    return _clean(_INLINE, html, max_depth)
+    return _clean(_INLINE, html, limits)
 
 
-def clean_inline_keeping_frames(html: str, *, max_depth: int = DEFAULT_LIMITS.max_depth) -> str:
+def clean_inline_keeping_frames(html: str, *, limits: Limits | None = DEFAULT_LIMITS) -> str:
     """Sanitize phrasing markup for a text block (paragraph, heading, caption), iframes
     still in: ``repair.clean_inline_html`` adds the frame policy, and is what blocks use."""
-    return _clean(_INLINE_FRAMES, html, max_depth)
+    return _clean(_INLINE_FRAMES, html, limits)
 
 
-def clean_flow(html: str, *, max_depth: int = DEFAULT_LIMITS.max_depth) -> str:
+def clean_flow(html: str, *, limits: Limits | None = DEFAULT_LIMITS) -> str:
     """Sanitize block markup for raw-html, table and embed blocks. Iframes are still in
     the result: ``repair.clean_block_html`` adds the frame policy, and is what blocks use."""
-    return _clean(_FLOW, html, max_depth)
+    return _clean(_FLOW, html, limits)
 
 
-def clean_body(html: str, *, max_depth: int = DEFAULT_LIMITS.max_depth) -> str:
+def clean_body(html: str, *, limits: Limits | None = DEFAULT_LIMITS) -> str:
     """Sanitize a whole body fragment before ingest classifies (and repairs) it."""
-    return _clean(_BODY, html, max_depth)
+    return _clean(_BODY, html, limits)

@@ -18,7 +18,6 @@ from layout.html.repair import clean_inline_html
 from layout.html.sanitize import PHRASING
 from layout.html.values import ascii_int
 from layout.ingest.embeds import video_from_iframe
-from layout.limits import MAX_SUPPORTED_DEPTH
 
 BlockData = dict[str, Any]
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
@@ -54,7 +53,7 @@ def frame_embed_block(iframe: etree._Element) -> BlockData:
 def heading_block(element: etree._Element) -> BlockData:
     html = inner_html(element)
     if not is_phrasing_only(element):
-        html = clean_inline_html(html, max_depth=MAX_SUPPORTED_DEPTH)  # the tree is checked
+        html = clean_inline_html(html, limits=None)  # a subtree of the checked body
     return {"kind": "heading", "level": HEADINGS[element.tag], "html": html.strip()}
 
 
@@ -107,7 +106,7 @@ def figure_image_block(figure: etree._Element) -> BlockData | None:
         if credit is not None and credit is not caption_element:
             block["credit"] = text_of(credit)
             drop_keeping_tail(credit)
-        html = clean_inline_html(inner_html(caption_element), max_depth=MAX_SUPPORTED_DEPTH)
+        html = clean_inline_html(inner_html(caption_element), limits=None)  # checked body
         html = html.strip()
         block["caption"] = html or None
     return block

@@ -14,7 +14,7 @@ from lxml import etree
 
 from layout.article import Article, article_from_data
 from layout.html.frames import cards_in_markup
-from layout.html.markup import depth_over, markup_text, parse_fragment
+from layout.html.markup import markup_text, parse_fragment
 from layout.html.repair import clean_inline_html, repair_tree
 from layout.html.sanitize import MarkupTooDeep, clean_body
 from layout.html.text import scrub, strip_controls
@@ -62,7 +62,7 @@ def _clean_meta(meta: dict[str, Any], default_id: str, limits: Limits) -> dict[s
     if not (isinstance(hero, dict) and isinstance(hero.get("caption"), str)):
         return meta
     try:
-        caption = clean_inline_html(hero["caption"], max_depth=limits.max_depth)
+        caption = clean_inline_html(hero["caption"], limits=limits)
     except MarkupTooDeep as error:
         raise over_limit(default_id, "the hero caption's nesting depth", error.depth,
                          error.limit) from None
@@ -73,11 +73,11 @@ def _sanitized_tree(html: str, default_id: str, limits: Limits) -> etree._Elemen
     """The body sanitized and parsed, within the nesting limit (measured before nh3 on a
     long body, and on the tree ingest walks)."""
     try:
-        root = parse_fragment(clean_body(html, max_depth=limits.max_depth))
+        root = parse_fragment(clean_body(html, limits=limits))
     except MarkupTooDeep as error:
         depth: int | None = error.depth
     else:
-        depth = depth_over(root, limits.max_depth)
+        depth = limits.depth_probe.over(root)
     if depth is not None:
         raise over_limit(default_id, "the element nesting depth", depth, limits.max_depth)
     return root

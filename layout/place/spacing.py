@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from layout.measure.gaps import Gaps
 from layout.rules import Distance
@@ -18,16 +17,16 @@ from layout.rules import Distance
 _FIELDS = ("words", "paragraphs", "blocks", "pixels", "viewports")
 
 
-@lru_cache(maxsize=512)
 def merge(a: Distance | None, b: Distance | None) -> Distance | None:
-    """The stricter of two distances, field by field (cached: rule sets hold few)."""
-    if a is None or b is None:
+    """The stricter of two distances, field by field. Both are valid, so their merge is
+    too: it is built without validating it again (this runs for every gap tried)."""
+    if a is None or b is None or a is b:
         return a or b
     values = {}
     for name in _FIELDS:
         left, right = getattr(a, name), getattr(b, name)
         values[name] = right if left is None else left if right is None else max(left, right)
-    return Distance(**values)
+    return Distance.model_construct(**values)
 
 
 def too_near(gaps: Gaps, a: int, b: int, distance: Distance) -> str | None:

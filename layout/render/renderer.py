@@ -8,14 +8,13 @@ fail loudly; the only markup passed through unescaped is what ``sanitize`` produ
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import jinja2
 from markupsafe import Markup
 
-from layout.article import Article, Block
+from layout.article import BLOCK_KINDS, Article, Block
 from layout.cache import ArticleMemo
 from layout.html.providers import frame_policy, player_url
 from layout.plan import BlockItem, LayoutPlan, PlacedUnit, PlanItem, Wall
@@ -57,14 +56,13 @@ def make_environment(theme_dirs: Iterable[Path]) -> jinja2.Environment:
     return env
 
 
-@lru_cache(maxsize=64)
-def _block_template(kind: str) -> str:
-    return f"blocks/{kind}.html.j2"
+# The theme template of each block kind (a table, not a format per render).
+BLOCK_TEMPLATES: Final = {kind: f"blocks/{kind}.html.j2" for kind in BLOCK_KINDS}
 
 
 def _template_name(item: PlanItem) -> str:
     if isinstance(item, BlockItem):
-        return _block_template(item.block.kind)
+        return BLOCK_TEMPLATES[item.block.kind]
     if isinstance(item, Wall):
         return f"units/paywall-{item.variant}.html.j2"
     template: str | None = item.data.get("template")
@@ -196,7 +194,7 @@ class _ArticleMarkup:
         markup = self._blocks.get(index)
         if markup is None:
             block = article.blocks[index]
-            template = self._env.get_template(_block_template(block.kind))
+            template = self._env.get_template(BLOCK_TEMPLATES[block.kind])
             level = self._levels.get(index, 0)
             variables = {"block": block, "level": level, "article": article}
             markup = render_small(template, variables)
