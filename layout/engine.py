@@ -25,6 +25,7 @@ from layout.development import is_development
 from layout.errors import ConfigError, Problem
 from layout.limits import DEFAULT_LIMITS, Limits, over_limit
 from layout.pipeline import PlanMemos, build_plan
+from layout.place.checks import CHECKS, Ruler
 from layout.plan import LayoutPlan
 from layout.render.adconfig import gpt_config
 from layout.render.renderer import Renderer
@@ -58,10 +59,11 @@ class RenderResult:
 class Engine:
     """Renders articles for viewers under one rule set and one theme.
 
-    Metering signs the reader's meter token with ``meter_secret`` (or the
-    ``LAYOUT_METER_SECRET`` environment variable). Without one, an engine whose rules meter
-    refuses to start unless ``development`` is on (or ``LAYOUT_DEV=1``), where a fixed,
-    public development secret is used.
+    ``checks`` is the table of placement checks (``place.checks.CHECKS``; leave one out
+    by name with ``CHECKS.without(name)``). Metering signs the reader's meter token with
+    ``meter_secret`` (or the ``LAYOUT_METER_SECRET`` environment variable). Without one,
+    an engine whose rules meter refuses to start unless ``development`` is on (or
+    ``LAYOUT_DEV=1``), where a fixed, public development secret is used.
     """
 
     def __init__(
@@ -72,6 +74,7 @@ class Engine:
         meter_secret: str | None = None,
         development: bool | None = None,
         limits: Limits = DEFAULT_LIMITS,
+        checks: Ruler = CHECKS,
     ) -> None:
         self.rules = rules if rules is not None else load_rules()
         self.renderer = Renderer(Path(templates) if templates is not None else None)
@@ -79,6 +82,7 @@ class Engine:
         self.limits = limits
         self.development = is_development(development)
         self.meter_secret = resolve_meter_secret(self.rules, meter_secret, self.development)
+        self.checks = checks
         self._memos = PlanMemos()
 
     def _check_unit_templates(self) -> None:
@@ -116,6 +120,7 @@ class Engine:
             now or utc_now(),
             self.limits,
             self._memos,
+            self.checks,
         )
 
     def theme_context(self, plan: LayoutPlan) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from layout.limits import DEFAULT_LIMITS, Limits, over_limit
 from layout.measure.devices import DeviceProfile
 from layout.measure.gaps import Gaps
 from layout.measure.sizes import BlockSize, header_height, measure
+from layout.place.checks import CHECKS, Ruler
 from layout.place.notice import meter_notice
 from layout.place.solver import Placement, place
 from layout.plan import LayoutPlan, Wall
@@ -65,9 +66,11 @@ def build_plan(
     now: datetime,
     limits: Limits = DEFAULT_LIMITS,
     memos: PlanMemos | None = None,
+    checks: Ruler = CHECKS,
 ) -> LayoutPlan:
     """Measure, decide access, place units and assemble the plan for one reader
-    (``memos``: an engine's, kept between renders; without, nothing is kept)."""
+    (``memos``: an engine's, kept between renders; without, nothing is kept; ``checks``:
+    the table of checks placement runs)."""
     memos = memos if memos is not None else PlanMemos()
     if len(article.blocks) > limits.max_blocks:
         raise over_limit(article.id, "the block count", len(article.blocks), limits.max_blocks)
@@ -83,7 +86,9 @@ def build_plan(
 
     def make_placement() -> Placement:
         reader = Viewer(device=viewer.device, audience=viewer.audience)
-        return place(article, reader, rules, gaps, last_gap=visible, reserved=reserved)
+        return place(
+            article, reader, rules, gaps, last_gap=visible, reserved=reserved, checks=checks
+        )
 
     key = (viewer.device, viewer.audience, visible, wall is not None)
     placement = memos.placements.get_or_make(article, key, make_placement)

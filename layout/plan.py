@@ -9,15 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any
 
 from layout.access.policy import AccessDecision
 from layout.article import Article, Block
 from layout.measure.gaps import Gaps
 from layout.measure.sizes import BlockSize
+from layout.place.decisions import DecisionCode, Outcome
 from layout.viewer import Viewer
 
-Outcome = Literal["placed", "rejected", "skipped"]
 GATED_SELECTOR = ".gated"
 
 
@@ -28,7 +28,7 @@ class Decision:
     unit: str
     gap: int | None
     outcome: Outcome
-    code: str
+    code: DecisionCode
     message: str
 
     def to_json(self) -> dict[str, Any]:

@@ -1,77 +1,112 @@
-"""The placement predicates: each one allows a gap for a unit or rejects it with a code.
+"""Why a unit does not go somewhere: one table of named checks, each a pure function.
 
-``CHECKS`` is the literal table, in the order they are tried; the first rejection is the
-one recorded. Every check is a pure function of (gap, unit, state). Codes are kebab-case
-and documented in docs/decisions.md.
+``CHECKS`` is the literal table, in the order the checks run; the first that refuses is
+the decision recorded (docs/decisions.md lists every code). Unit checks decide whether a
+unit is considered at all for this article and reader (its decision is "skipped", with no
+gap); gap checks decide each candidate gap of an in-content unit ("rejected"), and the
+checks marked ``fixed`` also each fixed slot. Like markdown-it's Ruler, the table can be
+listed by name and a check disabled by name (``CHECKS.without("first-screen")``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Final, NamedTuple
+from dataclasses import dataclass
+from typing import Final
 
-from layout.measure.gaps import Gaps
+from layout.errors import ConfigError, Problem
+from layout.place.decisions import AFTER, BEFORE, DecisionCode, Verdict
 from layout.place.spacing import SpacingIndex
-from layout.rules import Distance, RuleSet, Unit
+from layout.place.state import PlacementState
+from layout.place.units import AD_LABEL_HEIGHT, article_video
+from layout.rules import Distance, Unit
+
+UnitCheck = Callable[[Unit, PlacementState], Verdict | None]
+GapCheck = Callable[[int, Unit, PlacementState], Verdict | None]
+
+# --- unit checks: is the unit considered at all --------------------------------------------
 
 
-class Verdict(NamedTuple):
-    code: str
-    message: str
+def check_audience(unit: Unit, state: PlacementState) -> Verdict | None:
+    audience = state.viewer.audience
+    if unit.only.audiences and audience not in unit.only.audiences:
+        return Verdict("audience", f"not shown to {audience} readers")
+    return None
 
 
-@dataclass
-class PlacementState:
-    """What the solver knows while placing: the gaps and the units placed so far."""
-
-    gaps: Gaps
-    rules: RuleSet
-    last_gap: int
-    ad_height: float = 0.0
-    unit_height: float = 0.0
-    by_unit: dict[str, SpacingIndex] = field(default_factory=dict)
-    by_kind: dict[str, SpacingIndex] = field(default_factory=dict)
-    every_unit: SpacingIndex = field(default_factory=SpacingIndex)
-    copies: dict[str, int] = field(default_factory=dict)
-
-    def needs(self, unit: Unit) -> tuple[Distance | None, Distance | None, Distance | None]:
-        """The distances ``unit`` asks for: to its copies, to its kind, to any unit."""
-        spacing = unit.spacing
-        same_unit = unit.every or (spacing.same_unit if spacing else None)
-        same_kind = spacing.same_kind if spacing else None
-        any_unit = (spacing.any_unit if spacing else None) or self.rules.spacing.between_units
-        return same_unit, same_kind, any_unit
-
-    def record(self, gap: int, unit: Unit, height: float) -> None:
-        """An in-content unit placed at ``gap``: it now counts for spacing and density."""
-        same_unit, same_kind, any_unit = self.needs(unit)
-        self.by_unit.setdefault(unit.id, SpacingIndex()).add(gap, same_unit)
-        self.by_kind.setdefault(unit.kind, SpacingIndex()).add(gap, same_kind)
-        self.every_unit.add(gap, any_unit)
-        self.add_height(height, is_ad=unit.kind == "ad")
-
-    def reserve(self, gap: int, height: float) -> None:
-        """Mark a gap as taken by something that is not a rule unit (the paywall's wall)."""
-        self.every_unit.add(gap, None)
-        self.add_height(height, is_ad=False)
-
-    def add_height(self, height: float, *, is_ad: bool) -> None:
-        self.unit_height += height
-        if is_ad:
-            self.ad_height += height
-
-    def next_copy(self, unit: Unit) -> int:
-        """The copy number of the next placement of ``unit`` (1-based)."""
-        self.copies[unit.id] = self.copies.get(unit.id, 0) + 1
-        return self.copies[unit.id]
-
-    def density_with(self, height: float) -> float:
-        total = self.gaps.pixels[self.last_gap] + self.unit_height + height
-        return (self.ad_height + height) / total if total else 1.0
+def check_device(unit: Unit, state: PlacementState) -> Verdict | None:
+    device = state.viewer.device
+    if unit.only.devices and device not in unit.only.devices:
+        return Verdict("device", f"not shown on {device}")
+    if unit.position == "rail" and device != "desktop":
+        return Verdict("device", "the rail exists on desktop only")
+    return None
 
 
-Check = Callable[[int, Unit, PlacementState], Verdict | None]
+def check_section(unit: Unit, state: PlacementState) -> Verdict | None:
+    only, section = unit.only, state.article.section or ""
+    if (only.sections and section not in only.sections) or section in only.exclude_sections:
+        return Verdict("section", f"not shown in section {section or '(none)'}")
+    return None
+
+
+def check_tag(unit: Unit, state: PlacementState) -> Verdict | None:
+    only, tags = unit.only, set(state.article.tags)
+    if (only.tags and not tags & set(only.tags)) or tags & set(only.exclude_tags):
+        return Verdict("tag", "excluded by the article's tags")
+    return None
+
+
+def check_no_ads(unit: Unit, state: PlacementState) -> Verdict | None:
+    if unit.kind == "ad" and state.article.no_ads:
+        return Verdict("no-ads", "the article is marked no_ads")
+    return None
+
+
+def check_brand_safety(unit: Unit, state: PlacementState) -> Verdict | None:
+    if unit.kind != "ad":
+        return None
+    unsafe = set(state.article.brand_safety) & set(state.rules.ads.brand_safety_off)
+    if unsafe:
+        return Verdict("brand-safety", f"brand-safety tag {sorted(unsafe)[0]} switches ads off")
+    return None
+
+
+def check_article_video(unit: Unit, state: PlacementState) -> Verdict | None:
+    """A ``source: article`` video unit needs a video among the blocks the reader sees."""
+    if unit.kind != "video" or unit.source != "article":
+        return None
+    if article_video(state.article, state.last_gap) is None:
+        return Verdict("no-video", "the article has no video of its own")
+    return None
+
+
+def check_max(unit: Unit, state: PlacementState) -> Verdict | None:
+    return Verdict("max-reached", "max is 0") if unit.max == 0 else None
+
+
+def check_min_article(unit: Unit, state: PlacementState) -> Verdict | None:
+    minimum = unit.min_article
+    if minimum is None:
+        return None
+    words, paragraphs = state.gaps.words[-1], state.gaps.paragraphs[-1]
+    if minimum.words is not None and words < minimum.words:
+        return Verdict("too-short", f"article has {words} words (needs {minimum.words})")
+    if minimum.paragraphs is not None and paragraphs < minimum.paragraphs:
+        return Verdict(
+            "too-short", f"article has {paragraphs} paragraphs (needs {minimum.paragraphs})"
+        )
+    return None
+
+
+def check_ad_size(unit: Unit, state: PlacementState) -> Verdict | None:
+    """An ad none of whose sizes fits the column reserves only its label: not placed."""
+    if unit.kind == "ad" and state.height_of(unit) <= AD_LABEL_HEIGHT:
+        return Verdict("no-size", f"no size fits the {state.viewer.device} column")
+    return None
+
+
+# --- gap checks: may the unit go at this gap ----------------------------------------------
 
 
 def check_paywall(gap: int, unit: Unit, state: PlacementState) -> Verdict | None:
@@ -144,9 +179,9 @@ def check_neighbours(gap: int, unit: Unit, state: PlacementState) -> Verdict | N
     before, after = state.gaps.before(gap), state.gaps.after(gap)
     avoid = unit.avoid
     if before is not None and (before in avoid.after or before in avoid.next_to):
-        return Verdict(f"after-{before}", f"directly after a {before}")
+        return Verdict(AFTER[before], f"directly after a {before}")
     if after is not None and (after in avoid.before or after in avoid.next_to):
-        return Verdict(f"before-{after}", f"directly before a {after}")
+        return Verdict(BEFORE[after], f"directly before a {after}")
     return None
 
 
@@ -159,7 +194,7 @@ def check_occupied(gap: int, unit: Unit, state: PlacementState) -> Verdict | Non
 def check_spacing(gap: int, unit: Unit, state: PlacementState) -> Verdict | None:
     """Distances to copies, to the same kind and to any unit; both sides' needs count."""
     same_unit, same_kind, any_unit = state.needs(unit)
-    groups = (
+    groups: tuple[tuple[DecisionCode, SpacingIndex | None, Distance | None, str], ...] = (
         ("too-close", state.by_unit.get(unit.id), same_unit, f"{unit.id}"),
         ("too-close-kind", state.by_kind.get(unit.kind), same_kind, f"another {unit.kind}"),
         ("too-close-any", state.every_unit, any_unit, "another unit"),
@@ -172,10 +207,11 @@ def check_spacing(gap: int, unit: Unit, state: PlacementState) -> Verdict | None
     return None
 
 
-def check_density(gap: int, unit: Unit, state: PlacementState, height: float) -> Verdict | None:
-    if unit.kind != "ad":
+def check_density(gap: int, unit: Unit, state: PlacementState) -> Verdict | None:
+    """Ads only, and not the desktop rail (it is beside the text, not in it)."""
+    if unit.kind != "ad" or unit.position == "rail":
         return None
-    density = state.density_with(height)
+    density = state.density_with(state.height_of(unit))
     cap = state.rules.density.max_ad_ratio
     if density > cap:
         return Verdict(
@@ -184,22 +220,90 @@ def check_density(gap: int, unit: Unit, state: PlacementState, height: float) ->
     return None
 
 
-CHECKS: Final[tuple[tuple[str, Check], ...]] = (
-    ("paywall", check_paywall),
-    ("start", check_start),
-    ("first-screen", check_first_screen),
-    ("keep-out", check_keep_out),
-    ("paragraph-length", check_paragraph_length),
-    ("neighbours", check_neighbours),
-    ("occupied", check_occupied),
-    ("spacing", check_spacing),
+# --- the table ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitRule:
+    name: str
+    check: UnitCheck
+
+
+@dataclass(frozen=True)
+class GapRule:
+    name: str
+    check: GapCheck
+    fixed: bool = False  # also decides fixed slots (top, bottom)
+
+
+@dataclass(frozen=True)
+class Ruler:
+    """The ordered, named checks of both stages."""
+
+    unit_rules: tuple[UnitRule, ...]
+    gap_rules: tuple[GapRule, ...]
+
+    def names(self) -> list[str]:
+        """Every check's name, unit checks first, in the order they run."""
+        return [rule.name for rule in self.unit_rules] + [rule.name for rule in self.gap_rules]
+
+    def without(self, *names: str) -> Ruler:
+        """The same table with the named checks left out (a ConfigError for a name that
+        is not in it)."""
+        unknown = sorted(set(names) - set(self.names()))
+        if unknown:
+            problems = [Problem("checks", f"expected one of {', '.join(self.names())}; "
+                                          f"found {name!r}") for name in unknown]
+            raise ConfigError("checks", problems)
+        return Ruler(
+            tuple(rule for rule in self.unit_rules if rule.name not in names),
+            tuple(rule for rule in self.gap_rules if rule.name not in names),
+        )
+
+    def skip(self, unit: Unit, state: PlacementState) -> Verdict | None:
+        """Why the unit is not considered at all, or None."""
+        for rule in self.unit_rules:
+            verdict = rule.check(unit, state)
+            if verdict is not None:
+                return verdict
+        return None
+
+    def reject(
+        self, gap: int, unit: Unit, state: PlacementState, *, fixed: bool = False
+    ) -> Verdict | None:
+        """Why the unit may not go at ``gap``, or None when every check allows it
+        (``fixed``: only the checks that also decide fixed slots)."""
+        for rule in self.gap_rules:
+            if fixed and not rule.fixed:
+                continue
+            verdict = rule.check(gap, unit, state)
+            if verdict is not None:
+                return verdict
+        return None
+
+
+CHECKS: Final = Ruler(
+    unit_rules=(
+        UnitRule("audience", check_audience),
+        UnitRule("device", check_device),
+        UnitRule("section", check_section),
+        UnitRule("tag", check_tag),
+        UnitRule("no-ads", check_no_ads),
+        UnitRule("brand-safety", check_brand_safety),
+        UnitRule("article-video", check_article_video),
+        UnitRule("max", check_max),
+        UnitRule("min-article", check_min_article),
+        UnitRule("ad-size", check_ad_size),
+    ),
+    gap_rules=(
+        GapRule("paywall", check_paywall),
+        GapRule("start", check_start),
+        GapRule("first-screen", check_first_screen),
+        GapRule("keep-out", check_keep_out),
+        GapRule("paragraph-length", check_paragraph_length),
+        GapRule("neighbours", check_neighbours),
+        GapRule("occupied", check_occupied),
+        GapRule("spacing", check_spacing),
+        GapRule("density", check_density, fixed=True),
+    ),
 )
-
-
-def first_rejection(gap: int, unit: Unit, state: PlacementState, height: float) -> Verdict | None:
-    """The first check that rejects ``gap`` for ``unit``, or None when every check allows it."""
-    for _, check in CHECKS:
-        verdict = check(gap, unit, state)
-        if verdict is not None:
-            return verdict
-    return check_density(gap, unit, state, height)

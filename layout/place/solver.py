@@ -1,7 +1,8 @@
 """The solver: fixed slots first, then in-content units by priority, every attempt recorded.
 
 Deterministic: units are tried in (priority, file order), gaps top to bottom (or around a
-target), and the first check that rejects a gap is the decision recorded for it.
+target), and the first check of the table (``checks.CHECKS``, or the engine's own) that
+refuses a unit or a gap is the decision recorded for it.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from dataclasses import dataclass, field
 
 from layout.article import Article, SlotMarker
 from layout.measure.gaps import Gaps
-from layout.place.checks import PlacementState, check_density, first_rejection
-from layout.place.units import skip_reason, too_short, unit_data, unit_height
+from layout.place.checks import CHECKS, Ruler
+from layout.place.decisions import FIXED, DecisionCode
+from layout.place.state import PlacementState
+from layout.place.units import unit_data
 from layout.plan import Decision, PlacedUnit
 from layout.rules import RuleSet, Unit
 from layout.viewer import Viewer
@@ -29,12 +32,11 @@ class Placement:
 @dataclass
 class _Context:
     article: Article
-    viewer: Viewer
     rules: RuleSet
     gaps: Gaps
     state: PlacementState
     result: Placement
-    heights: dict[str, float] = field(default_factory=dict)
+    checks: Ruler
 
 
 def place(
@@ -45,16 +47,17 @@ def place(
     *,
     last_gap: int,
     reserved: dict[int, float] | None = None,
+    checks: Ruler = CHECKS,
 ) -> Placement:
     """Place every unit of ``rules`` for this article and reader.
 
     ``reserved`` holds gaps already taken (the paywall's wall) with their heights: units
     keep their spacing from them and the density counts them.
     """
-    state = PlacementState(gaps=gaps, rules=rules, last_gap=last_gap)
+    state = PlacementState(article, viewer, gaps, rules, last_gap)
     for gap, height in (reserved or {}).items():
         state.reserve(gap, height)
-    ctx = _Context(article, viewer, rules, gaps, state, Placement())
+    ctx = _Context(article, rules, gaps, state, Placement(), checks)
     ordered = sorted(enumerate(rules.units), key=lambda pair: (-pair[1].priority, pair[0]))
     units = [unit for _, unit in ordered if _eligible(ctx, unit)]
     for unit in units:
@@ -74,28 +77,16 @@ def place(
 
 
 def _eligible(ctx: _Context, unit: Unit) -> bool:
-    reason = skip_reason(unit, ctx.article, ctx.viewer, ctx.rules, ctx.state.last_gap)
-    if reason is None:
-        reason = too_short(unit, ctx.gaps.words[-1], ctx.gaps.paragraphs[-1])
-    if reason is None and unit.kind == "ad" and _height(ctx, unit) <= 24.0:
-        reason = ("no-size", f"no size fits the {ctx.viewer.device} column")
-    if reason is not None:
-        ctx.result.decisions.append(Decision(unit.id, None, "skipped", *reason))
+    verdict = ctx.checks.skip(unit, ctx.state)
+    if verdict is not None:
+        ctx.result.decisions.append(Decision(unit.id, None, "skipped", *verdict))
         return False
     return True
 
 
-def _height(ctx: _Context, unit: Unit) -> float:
-    height = ctx.heights.get(unit.id)
-    if height is None:
-        device = ctx.viewer.device
-        height = ctx.heights[unit.id] = unit_height(unit, device, ctx.rules.device(device))
-    return height
-
-
-def _put(ctx: _Context, unit: Unit, gap: int, code: str, message: str) -> None:
+def _put(ctx: _Context, unit: Unit, gap: int, code: DecisionCode, message: str) -> None:
     copy = ctx.state.next_copy(unit)
-    height = _height(ctx, unit)
+    height = ctx.state.height_of(unit)
     placed = PlacedUnit(
         id=f"{unit.id}-{copy}",
         unit=unit.id,
@@ -116,12 +107,11 @@ def _put(ctx: _Context, unit: Unit, gap: int, code: str, message: str) -> None:
 
 def _place_fixed(ctx: _Context, unit: Unit) -> None:
     gap = ctx.state.last_gap if unit.position == "bottom" else 0
-    if unit.kind == "ad" and unit.position != "rail":
-        verdict = check_density(gap, unit, ctx.state, _height(ctx, unit))
-        if verdict is not None:
-            ctx.result.decisions.append(Decision(unit.id, gap, "rejected", *verdict))
-            return
-    _put(ctx, unit, gap, f"fixed-{unit.position}", f"fixed {unit.position} slot")
+    verdict = ctx.checks.reject(gap, unit, ctx.state, fixed=True)
+    if verdict is not None:
+        ctx.result.decisions.append(Decision(unit.id, gap, "rejected", *verdict))
+        return
+    _put(ctx, unit, gap, FIXED[unit.position], f"fixed {unit.position} slot")
 
 
 def _slot_markers(article: Article, last_gap: int) -> dict[str, list[int]]:
@@ -162,12 +152,11 @@ def _candidates(ctx: _Context, unit: Unit) -> Iterator[int]:
 
 
 def _place_in_content(ctx: _Context, unit: Unit) -> None:
-    height = _height(ctx, unit)
     placed = 0
     tried = False
     for gap in _candidates(ctx, unit):
         tried = True
-        verdict = first_rejection(gap, unit, ctx.state, height)
+        verdict = ctx.checks.reject(gap, unit, ctx.state)
         if verdict is not None:
             ctx.result.decisions.append(
                 Decision(unit.id, gap, "rejected", verdict.code, verdict.message)

@@ -1,7 +1,5 @@
-"""Per-unit facts the solver needs: is it eligible here, how tall is it, what does it show.
-
-Eligibility answers with a skip code (kebab-case, see docs/decisions.md) or None.
-"""
+"""Per-unit facts the solver needs: how tall a unit is on a device, and what it shows
+(whether it is considered at all is the checks' business: ``checks``)."""
 
 from __future__ import annotations
 
@@ -11,57 +9,10 @@ from typing import Any
 from layout.article import Article, Video
 from layout.measure.devices import DeviceProfile
 from layout.rules import RuleSet, Size, Unit
-from layout.viewer import Viewer
 
 AD_LABEL_HEIGHT = 24.0
 DEFAULT_PROMO_HEIGHT = {"mobile": 220, "desktop": 230}
 RELATED_CARD_HEIGHT = 110.0
-
-
-def skip_reason(
-    unit: Unit, article: Article, viewer: Viewer, rules: RuleSet, visible: int
-) -> tuple[str, str] | None:
-    """Why ``unit`` is not considered for this article and reader at all, or None.
-    ``visible`` is how many blocks the reader may see: units never use the others."""
-    only = unit.only
-    if only.audiences and viewer.audience not in only.audiences:
-        return "audience", f"not shown to {viewer.audience} readers"
-    if only.devices and viewer.device not in only.devices:
-        return "device", f"not shown on {viewer.device}"
-    if unit.position == "rail" and viewer.device != "desktop":
-        return "device", "the rail exists on desktop only"
-    section = article.section or ""
-    if (only.sections and section not in only.sections) or section in only.exclude_sections:
-        return "section", f"not shown in section {section or '(none)'}"
-    tags = set(article.tags)
-    if (only.tags and not tags & set(only.tags)) or tags & set(only.exclude_tags):
-        return "tag", "excluded by the article's tags"
-    if unit.kind == "ad":
-        if article.no_ads:
-            return "no-ads", "the article is marked no_ads"
-        unsafe = set(article.brand_safety) & set(rules.ads.brand_safety_off)
-        if unsafe:
-            return "brand-safety", f"brand-safety tag {sorted(unsafe)[0]} switches ads off"
-    if (
-        unit.kind == "video"
-        and unit.source == "article"
-        and article_video(article, visible) is None
-    ):
-        return "no-video", "the article has no video of its own"
-    if unit.max == 0:
-        return "max-reached", "max is 0"
-    return None
-
-
-def too_short(unit: Unit, words: int, paragraphs: int) -> tuple[str, str] | None:
-    minimum = unit.min_article
-    if minimum is None:
-        return None
-    if minimum.words is not None and words < minimum.words:
-        return "too-short", f"article has {words} words (needs {minimum.words})"
-    if minimum.paragraphs is not None and paragraphs < minimum.paragraphs:
-        return "too-short", f"article has {paragraphs} paragraphs (needs {minimum.paragraphs})"
-    return None
 
 
 def fitting_sizes(unit: Unit, device: str, profile: DeviceProfile) -> list[Size]:

@@ -1,0 +1,99 @@
+"""Decision codes: the one vocabulary of what the solver did with a unit at a gap and why.
+
+``DecisionCode`` lists every code; docs/decisions.md documents each (a test holds the two
+together). Codes are kebab-case; the neighbour codes are ``after-KIND`` and ``before-KIND``
+for each block kind.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal, NamedTuple, get_args
+
+from layout.article import BLOCK_KINDS
+
+Outcome = Literal["placed", "rejected", "skipped"]
+
+DecisionCode = Literal[
+    # placed
+    "placed",
+    "fixed-top",
+    "fixed-bottom",
+    "fixed-rail",
+    "editor-slot",
+    # rejected, per gap
+    "past-paywall",
+    "before-start",
+    "first-screen",
+    "near-end",
+    "short-paragraph",
+    "occupied",
+    "too-close",
+    "too-close-kind",
+    "too-close-any",
+    "density-cap",
+    "after-paragraph",
+    "after-heading",
+    "after-image",
+    "after-quote",
+    "after-list",
+    "after-table",
+    "after-embed",
+    "after-video",
+    "after-related",
+    "after-html",
+    "after-divider",
+    "after-note",
+    "after-slot",
+    "before-paragraph",
+    "before-heading",
+    "before-image",
+    "before-quote",
+    "before-list",
+    "before-table",
+    "before-embed",
+    "before-video",
+    "before-related",
+    "before-html",
+    "before-divider",
+    "before-note",
+    "before-slot",
+    # skipped, the whole unit
+    "audience",
+    "device",
+    "section",
+    "tag",
+    "no-ads",
+    "brand-safety",
+    "no-video",
+    "max-reached",
+    "too-short",
+    "no-size",
+    "no-target",
+]
+DECISION_CODES: Final[frozenset[str]] = frozenset(get_args(DecisionCode))
+
+
+class Verdict(NamedTuple):
+    """Why a check refuses: its code and a message for people (``layout explain``)."""
+
+    code: DecisionCode
+    message: str
+
+
+def _neighbour_codes(side: str) -> dict[str, DecisionCode]:
+    codes: dict[str, DecisionCode] = {}
+    for kind in BLOCK_KINDS:
+        code = f"{side}-{kind}"
+        assert code in DECISION_CODES, f"{code} is missing from DecisionCode"
+        codes[kind] = code  # type: ignore[assignment]
+    return codes
+
+
+# The neighbour codes by block kind: ``AFTER["heading"]`` is "after-heading".
+AFTER: Final = _neighbour_codes("after")
+BEFORE: Final = _neighbour_codes("before")
+FIXED: Final[dict[str, DecisionCode]] = {
+    "top": "fixed-top",
+    "bottom": "fixed-bottom",
+    "rail": "fixed-rail",
+}
