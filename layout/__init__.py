@@ -1,7 +1,8 @@
 """layout: ad-slot and paywall page layout for news articles.
 
-from layout import Engine, Viewer, load_article
-result = Engine().render(load_article("story.json"), Viewer(device="mobile"))
+from layout import Engine, Viewer, load_article, load_rules
+engine = Engine(load_rules("rules.yaml"))      # or Engine(): the built-in default rules
+result = engine.render(load_article("story.json"), Viewer(device="mobile"))
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from layout.article import Article
 from layout.engine import Engine, RenderResult
 from layout.errors import ConfigError, InputError, LayoutError
 from layout.ingest.sources import load_article
+from layout.rules import RuleSet, load_rules
+from layout.version import __version__
 from layout.viewer import Viewer
 
 __all__ = [
@@ -19,6 +22,9 @@ __all__ = [
     "InputError",
     "LayoutError",
     "RenderResult",
+    "RuleSet",
     "Viewer",
+    "__version__",
     "load_article",
+    "load_rules",
 ]

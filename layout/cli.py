@@ -30,6 +30,7 @@ from layout.serve.article_cache import DEFAULT_ARTICLE_CACHE_MB
 from layout.serve.pool import DEFAULT_RENDER_QUEUE, DEFAULT_RENDER_THREADS
 from layout.serve.server import ServeSettings
 from layout.serve.server import serve as run_server
+from layout.version import __version__
 from layout.viewer import Viewer
 
 T = TypeVar("T")
@@ -275,6 +276,18 @@ def preview(
     app_ = create_preview_app(found, rules=rules, templates=templates)
     typer.echo(f"layout preview on http://{host}:{port}/", err=True)
     uvicorn.run(app_, host=host, port=port, log_level="warning")
+
+
+@app.callback(invoke_without_command=True)
+def _options(
+    version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit.", is_eager=True)
+    ] = False,
+) -> None:
+    """Ad-slot and paywall page layout for news articles."""
+    if version:
+        typer.echo(f"layout {__version__}")
+        raise typer.Exit(0)
 
 
 def main() -> None:
