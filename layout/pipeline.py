@@ -101,7 +101,6 @@ def build_plan(
         viewer=viewer,
         sizes=sizes,
         gaps=gaps,
-        visible_blocks=visible,
         access=access,
         units=units,
         wall=wall,

@@ -111,19 +111,29 @@ class LayoutPlan:
     viewer: Viewer
     sizes: Sequence[BlockSize]
     gaps: Gaps
-    visible_blocks: int
     access: AccessDecision
     units: list[PlacedUnit] = field(default_factory=list)
     wall: Wall | None = None
     decisions: list[Decision] = field(default_factory=list)
     metrics: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def visible_blocks(self) -> int:
+        """How many blocks this reader may see: the paywall's cut, as the access decision
+        made it (the only place it is made)."""
+        return self.access.visible_blocks
+
+    @property
+    def shown_blocks(self) -> Sequence[Block]:
+        """The blocks this reader may see, in order: what every surface reads."""
+        return self.article.blocks[: self.access.visible_blocks]
+
     def items(self) -> Iterator[PlanItem]:
         """Blocks, units and the wall in final order; hidden blocks never appear."""
         by_gap: dict[int, list[PlacedUnit]] = {}
         for unit in self.units:
             by_gap.setdefault(unit.gap, []).append(unit)
-        blocks = self.article.blocks
+        blocks = self.shown_blocks
         for index in range(self.visible_blocks + 1):
             here = by_gap.get(index, ())
             yield from (unit for unit in here if unit.position != "bottom")

@@ -76,7 +76,7 @@ def check_article_video(unit: Unit, state: PlacementState) -> Verdict | None:
     """A ``source: article`` video unit needs a video among the blocks the reader sees."""
     if unit.kind != "video" or unit.source != "article":
         return None
-    if article_video(state.article, state.last_gap) is None:
+    if article_video(state.shown_blocks) is None:
         return Verdict("no-video", "the article has no video of its own")
     return None
 

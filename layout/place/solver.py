@@ -94,7 +94,7 @@ def _put(ctx: _Context, unit: Unit, gap: int, code: DecisionCode, message: str) 
         gap=gap,
         position=unit.position,
         reserved_height=height,
-        data=unit_data(unit, copy, ctx.article, ctx.rules, ctx.state.last_gap),
+        data=unit_data(unit, copy, ctx.article, ctx.rules, ctx.state.shown_blocks),
     )
     ctx.result.units.append(placed)
     ctx.result.decisions.append(Decision(unit.id, gap, "placed", code, message))

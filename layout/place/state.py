@@ -3,9 +3,10 @@ placed so far (for spacing and density)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from layout.article import Article
+from layout.article import Article, Block
 from layout.measure.gaps import Gaps
 from layout.place.spacing import SpacingIndex
 from layout.place.units import unit_height
@@ -29,6 +30,11 @@ class PlacementState:
     every_unit: SpacingIndex = field(default_factory=SpacingIndex)
     copies: dict[str, int] = field(default_factory=dict)
     heights: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def shown_blocks(self) -> Sequence[Block]:
+        """The blocks the reader may see (``last_gap`` is the paywall's cut)."""
+        return self.article.blocks[: self.last_gap]
 
     def height_of(self, unit: Unit) -> float:
         """The height one copy of ``unit`` reserves on the reader's device (worked out

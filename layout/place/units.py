@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import zlib
+from collections.abc import Sequence
 from typing import Any
 
-from layout.article import Article, Video
+from layout.article import Article, Block, Video
 from layout.measure.devices import DeviceProfile
 from layout.rules import RuleSet, Size, Unit
 
@@ -33,9 +34,9 @@ def unit_height(unit: Unit, device: str, profile: DeviceProfile) -> float:
     return RELATED_CARD_HEIGHT
 
 
-def article_video(article: Article, visible: int) -> Video | None:
-    """The article's first video among the blocks this reader may see."""
-    return next((b for b in article.blocks[:visible] if isinstance(b, Video)), None)
+def article_video(shown: Sequence[Block]) -> Video | None:
+    """The first video among the blocks this reader may see."""
+    return next((b for b in shown if isinstance(b, Video)), None)
 
 
 def _pick(items: list[Any], article: Article, salt: str) -> Any:
@@ -44,9 +45,10 @@ def _pick(items: list[Any], article: Article, salt: str) -> Any:
 
 
 def unit_data(
-    unit: Unit, copy: int, article: Article, rules: RuleSet, visible: int
+    unit: Unit, copy: int, article: Article, rules: RuleSet, shown: Sequence[Block]
 ) -> dict[str, Any]:
-    """What the unit's template shows for copy number ``copy`` (1-based)."""
+    """What the unit's template shows for copy number ``copy`` (1-based); ``shown`` are
+    the blocks the reader may see (an article's own video is taken from them only)."""
     if unit.kind == "ad":
         return {
             "ad_unit": unit.ad_unit,
@@ -74,7 +76,7 @@ def unit_data(
         }
     if unit.kind == "video":
         if unit.source == "article":
-            video = article_video(article, visible)
+            video = article_video(shown)
         else:
             item = _pick(unit.playlist, article, unit.id)
             video = Video(**item.model_dump())

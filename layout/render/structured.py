@@ -33,7 +33,7 @@ def description(plan: LayoutPlan, limit: int = 160) -> str:
         text = plan.article.dek
     else:
         paragraphs = (
-            b for b in plan.article.blocks[: plan.visible_blocks] if b.kind == "paragraph"
+            b for b in plan.shown_blocks if b.kind == "paragraph"
         )
         first = next(paragraphs, None)
         text = " ".join(block_text(first).split()) if first is not None else ""
