@@ -25,7 +25,8 @@ from layout.development import is_development
 from layout.errors import ConfigError, Problem
 from layout.limits import DEFAULT_LIMITS, Limits, over_limit
 from layout.pipeline import PlanMemos, build_plan
-from layout.place.checks import CHECKS, Ruler
+from layout.place.checks import CHECKS
+from layout.place.ruler import Ruler
 from layout.plan import LayoutPlan
 from layout.render.adconfig import gpt_config
 from layout.render.renderer import Renderer

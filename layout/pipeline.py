@@ -18,8 +18,9 @@ from layout.limits import DEFAULT_LIMITS, Limits, over_limit
 from layout.measure.devices import DeviceProfile
 from layout.measure.gaps import Gaps
 from layout.measure.sizes import BlockSize, header_height, measure
-from layout.place.checks import CHECKS, Ruler
+from layout.place.checks import CHECKS
 from layout.place.notice import meter_notice
+from layout.place.ruler import Ruler
 from layout.place.solver import Placement, place
 from layout.plan import LayoutPlan, Wall
 from layout.rules import RuleSet

@@ -10,19 +10,14 @@ listed by name and a check disabled by name (``CHECKS.without("first-screen")``)
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Final
 
-from layout.errors import ConfigError, Problem
 from layout.place.decisions import AFTER, BEFORE, DecisionCode, Verdict
+from layout.place.ruler import GapRule, Ruler, UnitRule
 from layout.place.spacing import SpacingIndex
 from layout.place.state import PlacementState
 from layout.place.units import AD_LABEL_HEIGHT, article_video
 from layout.rules import Distance, Unit
-
-UnitCheck = Callable[[Unit, PlacementState], Verdict | None]
-GapCheck = Callable[[int, Unit, PlacementState], Verdict | None]
 
 # --- unit checks: is the unit considered at all --------------------------------------------
 
@@ -221,66 +216,6 @@ def check_density(gap: int, unit: Unit, state: PlacementState) -> Verdict | None
 
 
 # --- the table ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class UnitRule:
-    name: str
-    check: UnitCheck
-
-
-@dataclass(frozen=True)
-class GapRule:
-    name: str
-    check: GapCheck
-    fixed: bool = False  # also decides fixed slots (top, bottom)
-
-
-@dataclass(frozen=True)
-class Ruler:
-    """The ordered, named checks of both stages."""
-
-    unit_rules: tuple[UnitRule, ...]
-    gap_rules: tuple[GapRule, ...]
-
-    def names(self) -> list[str]:
-        """Every check's name, unit checks first, in the order they run."""
-        return [rule.name for rule in self.unit_rules] + [rule.name for rule in self.gap_rules]
-
-    def without(self, *names: str) -> Ruler:
-        """The same table with the named checks left out (a ConfigError for a name that
-        is not in it)."""
-        unknown = sorted(set(names) - set(self.names()))
-        if unknown:
-            problems = [Problem("checks", f"expected one of {', '.join(self.names())}; "
-                                          f"found {name!r}") for name in unknown]
-            raise ConfigError("checks", problems)
-        return Ruler(
-            tuple(rule for rule in self.unit_rules if rule.name not in names),
-            tuple(rule for rule in self.gap_rules if rule.name not in names),
-        )
-
-    def skip(self, unit: Unit, state: PlacementState) -> Verdict | None:
-        """Why the unit is not considered at all, or None."""
-        for rule in self.unit_rules:
-            verdict = rule.check(unit, state)
-            if verdict is not None:
-                return verdict
-        return None
-
-    def reject(
-        self, gap: int, unit: Unit, state: PlacementState, *, fixed: bool = False
-    ) -> Verdict | None:
-        """Why the unit may not go at ``gap``, or None when every check allows it
-        (``fixed``: only the checks that also decide fixed slots)."""
-        for rule in self.gap_rules:
-            if fixed and not rule.fixed:
-                continue
-            verdict = rule.check(gap, unit, state)
-            if verdict is not None:
-                return verdict
-        return None
-
 
 CHECKS: Final = Ruler(
     unit_rules=(

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 
 from layout.article import Article, SlotMarker
 from layout.measure.gaps import Gaps
-from layout.place.checks import CHECKS, Ruler
+from layout.place.checks import CHECKS
 from layout.place.decisions import FIXED, DecisionCode
+from layout.place.ruler import Ruler
 from layout.place.state import PlacementState
 from layout.place.units import unit_data
 from layout.plan import Decision, PlacedUnit

@@ -7,11 +7,12 @@ import asyncio
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import jinja2
-from fastapi import FastAPI, Query, Response
+from fastapi import Depends, FastAPI, Query, Response
 from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -77,6 +78,23 @@ class PreviewState:
         return [*self.paths, *extra]
 
 
+@dataclass(frozen=True)
+class ReaderQuery:
+    """The reader a preview page is rendered for, from the query string."""
+
+    device: Device
+    audience: Audience
+    meter: str
+
+
+def reader_query(
+    device: Device = "mobile",
+    audience: Audience = "anonymous",
+    meter: str = Query("fresh", pattern="^(fresh|exhausted)$"),
+) -> ReaderQuery:
+    return ReaderQuery(device, audience, meter)
+
+
 def exhausted_meter(rules: RuleSet) -> str:
     period = period_key(rules.paywall.meter.period, utc_now())
     state = MeterState(period, tuple(f"preview{n:06d}" for n in range(rules.paywall.meter.limit)))
@@ -129,25 +147,19 @@ def create_preview_app(
             return page("missing.html.j2", 404, key=key)
         return page("shell.html.j2", key=key, path=str(state.articles[key]))
 
-    def resolve(
-        key: str, device: Device, audience: Audience, meter: str
-    ) -> tuple[Engine, Article, Viewer]:
+    def resolve(key: str, reader: ReaderQuery) -> tuple[Engine, Article, Viewer]:
         """One consistent read of the engine (a reload may swap it) and the article;
         KeyError for an unknown article, LayoutError for a broken article or rule file."""
         path, engine = state.articles[key], state.engine
         if engine is None:
             raise ConfigError("rules", [Problem("", state.error or "no engine")])
-        return engine, load_article(path), viewer_for(engine, device, audience, meter)
+        viewer = viewer_for(engine, reader.device, reader.audience, reader.meter)
+        return engine, load_article(path), viewer
 
     @app.get("/render/{key}", response_class=HTMLResponse)
-    def render(
-        key: str,
-        device: Device = "mobile",
-        audience: Audience = "anonymous",
-        meter: str = Query("fresh", pattern="^(fresh|exhausted)$"),
-    ) -> HTMLResponse:
+    def render(key: str, reader: Annotated[ReaderQuery, Depends(reader_query)]) -> HTMLResponse:
         try:
-            engine, article, viewer = resolve(key, device, audience, meter)
+            engine, article, viewer = resolve(key, reader)
             html = engine.render(article, viewer, "html", annotate=True).html
         except KeyError:
             return page("missing.html.j2", 404, key=key)
@@ -159,14 +171,9 @@ def create_preview_app(
         )
 
     @app.get("/plan/{key}")
-    def plan_json(
-        key: str,
-        device: Device = "mobile",
-        audience: Audience = "anonymous",
-        meter: str = Query("fresh", pattern="^(fresh|exhausted)$"),
-    ) -> JSONResponse:
+    def plan_json(key: str, reader: Annotated[ReaderQuery, Depends(reader_query)]) -> JSONResponse:
         try:
-            engine, article, viewer = resolve(key, device, audience, meter)
+            engine, article, viewer = resolve(key, reader)
             plan = engine.plan(article, viewer)
         except KeyError:
             return JSONResponse({"error": f"no article {key}"}, status_code=404)
