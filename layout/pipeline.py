@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from layout.access.meter import reader_meter
 from layout.access.policy import decide_access
@@ -80,23 +81,12 @@ def build_plan(
     access = decide_access(
         article, viewer, rules.paywall, sizes, reader_meter(viewer, rules, secret, now)
     )
-    visible = access.visible_blocks
     gaps = memos.measured_gaps(article, profile)
-    wall = Wall(access.wall, visible) if access.wall is not None else None
-    reserved = {visible: WALL_HEIGHT} if wall else {}
-
-    def make_placement() -> Placement:
-        reader = Viewer(device=viewer.device, audience=viewer.audience)
-        return place(
-            article, reader, rules, gaps, last_gap=visible, reserved=reserved, checks=checks
-        )
-
-    key = (viewer.device, viewer.audience, visible, wall is not None)
-    placement = memos.placements.get_or_make(article, key, make_placement)
-    units = list(placement.units)
+    wall = Wall(access.wall, access.visible_blocks) if access.wall is not None else None
+    placement = _placement(article, viewer, rules, gaps, access.visible_blocks, wall, memos,
+                           checks)
     notice = meter_notice(access, rules)
-    if notice is not None:
-        units = [notice, *units]
+    units = [notice, *placement.units] if notice is not None else list(placement.units)
     plan = LayoutPlan(
         article=article,
         viewer=viewer,
@@ -107,13 +97,42 @@ def build_plan(
         wall=wall,
         decisions=list(placement.decisions),
     )
+    plan.metrics = _metrics(plan, placement, profile)
+    return plan
+
+
+def _placement(
+    article: Article,
+    viewer: Viewer,
+    rules: RuleSet,
+    gaps: Gaps,
+    visible: int,
+    wall: Wall | None,
+    memos: PlanMemos,
+    checks: Ruler,
+) -> Placement:
+    """The units' placement for this reader class: one per article, device, audience and
+    cut (readers who share those share it; the meter's notice is added per reader)."""
+
+    def make_placement() -> Placement:
+        reader = Viewer(device=viewer.device, audience=viewer.audience)
+        reserved = {visible: WALL_HEIGHT} if wall else {}
+        return place(
+            article, reader, rules, gaps, last_gap=visible, reserved=reserved, checks=checks
+        )
+
+    key = (viewer.device, viewer.audience, visible, wall is not None)
+    return memos.placements.get_or_make(article, key, make_placement)
+
+
+def _metrics(plan: LayoutPlan, placement: Placement, profile: DeviceProfile) -> dict[str, Any]:
+    gaps, visible = plan.gaps, plan.visible_blocks
     total = gaps.pixels[visible] + placement.unit_height
-    plan.metrics = {
-        "ad_count": sum(unit.kind == "ad" for unit in units),
+    return {
+        "ad_count": sum(unit.kind == "ad" for unit in plan.units),
         "ad_density": round(placement.ad_height / total, 4) if total else 0.0,
         "content_height": round(total),
         "words": gaps.words[visible],
         "header_height": round(gaps.header_height, 1),
         "viewport": list(profile.viewport),
     }
-    return plan

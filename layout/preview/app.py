@@ -104,19 +104,14 @@ def exhausted_meter(rules: RuleSet) -> str:
 def create_preview_app(
     paths: list[Path], *, rules: Path | None = None, templates: Path | None = None
 ) -> FastAPI:
+    """The preview app over ``paths``; it reloads when articles, rules or templates change."""
     state = PreviewState(paths, rules, templates)
     events = Broadcaster()
-    ui = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(HERE / "ui")),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
+    stop = asyncio.Event()
 
     def on_change(changed: list[str]) -> None:
         state.reload()
         events.publish(changed)
-
-    stop = asyncio.Event()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -128,43 +123,60 @@ def create_preview_app(
     app = FastAPI(title="layout preview", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.state.preview = state
+    _add_pages(app, _Pages(state))
+    _add_live_routes(app, state, events, stop)
+    return app
 
-    def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
-        html = ui.get_template(name).render(error=state.error, **context)
+
+class _Pages:
+    """The preview's own pages (index, shell, errors) and one consistent read of what a
+    rendered page needs."""
+
+    def __init__(self, state: PreviewState) -> None:
+        self.state = state
+        self.ui = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(HERE / "ui")),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+        )
+
+    def page(self, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        html = self.ui.get_template(name).render(error=self.state.error, **context)
         return HTMLResponse(html, status_code=status, headers={"Content-Security-Policy": CSP})
 
-    def viewer_for(engine: Engine, device: str, audience: str, meter: str) -> Viewer:
-        token = exhausted_meter(engine.rules) if meter == "exhausted" else None
-        return Viewer(device=device, audience=audience, meter=token)
+    def resolve(self, key: str, reader: ReaderQuery) -> tuple[Engine, Article, Viewer]:
+        """One consistent read of the engine (a reload may swap it) and the article;
+        KeyError for an unknown article, LayoutError for a broken article or rule file."""
+        path, engine = self.state.articles[key], self.state.engine
+        if engine is None:
+            raise ConfigError("rules", [Problem("", self.state.error or "no engine")])
+        token = exhausted_meter(engine.rules) if reader.meter == "exhausted" else None
+        viewer = Viewer(device=reader.device, audience=reader.audience, meter=token)
+        return engine, load_article(path), viewer
+
+
+def _add_pages(app: FastAPI, pages: _Pages) -> None:
+    state = pages.state
 
     @app.get("/", response_class=HTMLResponse)
     async def index() -> HTMLResponse:
-        return page("index.html.j2", articles=sorted(state.articles))
+        return pages.page("index.html.j2", articles=sorted(state.articles))
 
     @app.get("/a/{key}", response_class=HTMLResponse)
     async def shell(key: str) -> HTMLResponse:
         if key not in state.articles:
-            return page("missing.html.j2", 404, key=key)
-        return page("shell.html.j2", key=key, path=str(state.articles[key]))
-
-    def resolve(key: str, reader: ReaderQuery) -> tuple[Engine, Article, Viewer]:
-        """One consistent read of the engine (a reload may swap it) and the article;
-        KeyError for an unknown article, LayoutError for a broken article or rule file."""
-        path, engine = state.articles[key], state.engine
-        if engine is None:
-            raise ConfigError("rules", [Problem("", state.error or "no engine")])
-        viewer = viewer_for(engine, reader.device, reader.audience, reader.meter)
-        return engine, load_article(path), viewer
+            return pages.page("missing.html.j2", 404, key=key)
+        return pages.page("shell.html.j2", key=key, path=str(state.articles[key]))
 
     @app.get("/render/{key}", response_class=HTMLResponse)
     def render(key: str, reader: Annotated[ReaderQuery, Depends(reader_query)]) -> HTMLResponse:
         try:
-            engine, article, viewer = resolve(key, reader)
+            engine, article, viewer = pages.resolve(key, reader)
             html = engine.render(article, viewer, "html", annotate=True).html
         except KeyError:
-            return page("missing.html.j2", 404, key=key)
+            return pages.page("missing.html.j2", 404, key=key)
         except LayoutError as error:
-            return page("error.html.j2", 422, message="\n".join(error.lines()))
+            return pages.page("error.html.j2", 422, message="\n".join(error.lines()))
         return HTMLResponse(
             offline_page(html),
             headers={"Content-Security-Policy": CSP, "Cache-Control": "no-store"},
@@ -173,13 +185,19 @@ def create_preview_app(
     @app.get("/plan/{key}")
     def plan_json(key: str, reader: Annotated[ReaderQuery, Depends(reader_query)]) -> JSONResponse:
         try:
-            engine, article, viewer = resolve(key, reader)
+            engine, article, viewer = pages.resolve(key, reader)
             plan = engine.plan(article, viewer)
         except KeyError:
             return JSONResponse({"error": f"no article {key}"}, status_code=404)
         except LayoutError as error:
             return JSONResponse({"error": "\n".join(error.lines())}, status_code=422)
         return JSONResponse(plan.to_json(), headers={"Cache-Control": "no-store"})
+
+
+def _add_live_routes(
+    app: FastAPI, state: PreviewState, events: Broadcaster, stop: asyncio.Event
+) -> None:
+    """Stub creatives, the live-reload event stream and the status the shell polls."""
 
     @app.get("/stub-image")
     async def stub_image(
@@ -202,5 +220,3 @@ def create_preview_app(
     @app.get("/status")
     async def status() -> dict[str, Any]:
         return {"version": events.version, "error": state.error, "articles": len(state.articles)}
-
-    return app

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -85,26 +85,10 @@ def create_app(
     )
     pool = RenderPool(render_threads, render_queue)
     log = access_log or AccessLog()
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        stop = asyncio.Event()
-        watcher = asyncio.create_task(registry.watch(stop))
-        try:
-            yield
-        finally:
-            stop.set()
-            try:
-                await watcher
-            finally:
-                # In-flight renders finish (even if the watcher failed); the loop keeps
-                # running while they do.
-                await asyncio.get_running_loop().run_in_executor(None, pool.shutdown)
-
     app = FastAPI(
         title="layout",
         version="1",
-        lifespan=lifespan,
+        lifespan=_lifespan(registry, pool),
         description="Ad-slot and paywall page layout for news articles.",
     )
     app.state.registry = registry
@@ -117,6 +101,28 @@ def create_app(
         _add_echo(app, body_limit)
     _document_models(app, [RenderRequest, Problem, RuleSet])
     return app
+
+
+def _lifespan(
+    registry: RuleSetRegistry, pool: RenderPool
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The app's life: rule files watched while it serves; on shutdown, the renders in
+    flight finish (even if the watcher failed) while the loop keeps running."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        watcher = asyncio.create_task(registry.watch(stop))
+        try:
+            yield
+        finally:
+            stop.set()
+            try:
+                await watcher
+            finally:
+                await asyncio.get_running_loop().run_in_executor(None, pool.shutdown)
+
+    return lifespan
 
 
 def _document_models(app: FastAPI, models: list[type[BaseModel]]) -> None:
