@@ -19,8 +19,9 @@ import yaml
 
 from layout.article import Article, article_from_data
 from layout.pipeline import PlanMemos
-from layout.place.checks import CHECKS, GapRule, UnitRule
+from layout.place.checks import CHECKS
 from layout.place.decisions import Verdict
+from layout.place.ruler import GapRule, UnitRule
 from layout.place.state import PlacementState
 from layout.rules import RuleSet, Unit
 from layout.viewer import Viewer
