@@ -3,26 +3,15 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.cli import layout
 from tests.support.corpus import CORPUS
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "articles" / "news-harbour-strike.json"
-
-
-def layout(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "layout", *map(str, args)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def assert_input_error(result, name, problems=1):

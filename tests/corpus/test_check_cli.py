@@ -15,6 +15,7 @@ from xml.etree import ElementTree
 
 import pytest
 
+from tests.support.cli import layout
 from tests.support.corpus import ROOT, SAMPLES
 
 DEFAULT_RULES = ROOT / "layout" / "defaults" / "news-default.yaml"
@@ -26,16 +27,6 @@ RULE_FILES = {
 VIEWERS = [(d, a) for d in ("mobile", "desktop") for a in ("anonymous", "registered", "subscriber")]
 HARBOUR = Path("samples/articles/news-harbour-strike.json")
 HARBOUR_GOLDEN = Path("samples/articles/news-harbour-strike.news-default.layout.txt")
-
-
-def layout(*args, cwd=ROOT):
-    return subprocess.run(
-        [sys.executable, "-m", "layout", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def layout_all(*runs):

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 
 import pytest
 
-from tests.support.corpus import ROOT, SAMPLES
+from tests.support.cli import layout
+from tests.support.corpus import SAMPLES
 
 STRIKE = SAMPLES / "articles" / "news-harbour-strike.json"
 GAP_LINE = re.compile(
@@ -41,16 +40,6 @@ units:
     kind: banner
     evrey: {words: 300}
 """
-
-
-def layout(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "layout", *map(str, args)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def plan_json(*args) -> dict:
