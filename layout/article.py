@@ -42,6 +42,17 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# How the CMS aligned a block: text alignment for text blocks, placement in the column
+# (floated left or right, centred, wider than the column, full width) for media.
+Align = Literal["left", "center", "right", "justify", "wide", "full"]
+
+
+def _inline_or_none(value: str | None, info: ValidationInfo) -> str | None:
+    if value is None or _already_sanitized(info):
+        return value
+    return clean_inline_html(value)
+
+
 class _InlineText(_Model):
     """A block whose ``html`` is phrasing markup (links, emphasis, line breaks, code)."""
 
@@ -60,17 +71,32 @@ class _InlineText(_Model):
 
 class Paragraph(_InlineText):
     kind: Literal["paragraph"] = "paragraph"
+    align: Align | None = None
 
 
 class Heading(_InlineText):
     kind: Literal["heading"] = "heading"
     level: int = Field(2, ge=1, le=6)
+    align: Align | None = None
 
 
 class Note(_InlineText):
-    """A closing note such as "Additional reporting by ..."."""
+    """An editor's note at the end: "Additional reporting by ...", a correction.
+
+    ``label`` is the note's lead-in as the reader sees it ("Correction"), when it has one.
+    """
 
     kind: Literal["note"] = "note"
+    label: str | None = Field(None, max_length=200)
+
+
+class Preformatted(_InlineText):
+    """Text whose line breaks and spaces are its meaning: preformatted text, source code
+    (``language`` when known), verse. It is body text for the rules that count paragraphs."""
+
+    kind: Literal["preformatted"] = "preformatted"
+    variant: Literal["pre", "code", "verse"] = "pre"
+    language: str | None = Field(None, max_length=40, pattern=r"^[A-Za-z0-9_+#.\-]+$")
 
 
 class Image(_Model):
@@ -83,22 +109,64 @@ class Image(_Model):
     height: int | None = Field(None, ge=1, le=100_000)
     caption: str | None = None
     credit: str | None = None
+    link: str | None = None  # where the image links to, as the editor linked it
+    align: Align | None = None
 
     @field_validator("src")
     @classmethod
     def _safe_src(cls, value: str | None) -> str | None:
         return _check_url(value, image=True)
 
+    @field_validator("link")
+    @classmethod
+    def _safe_link(cls, value: str | None) -> str | None:
+        return _check_url(value)
+
     @field_validator("caption")
     @classmethod
     def _sanitize_caption(cls, value: str | None, info: ValidationInfo) -> str | None:
-        if value is None or _already_sanitized(info):
-            return value
-        return clean_inline_html(value)
+        return _inline_or_none(value, info)
 
     @property
     def caption_markup(self) -> Markup | None:
         return Markup(self.caption) if self.caption else None
+
+
+class Gallery(_Model):
+    """Several images shown as one set; each keeps its own caption, credit and link."""
+
+    kind: Literal["gallery"] = "gallery"
+    images: list[Image] = Field(min_length=1)
+    caption: str | None = None
+    columns: int | None = Field(None, ge=1, le=8)
+    align: Align | None = None
+
+    @field_validator("caption")
+    @classmethod
+    def _sanitize_caption(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return _inline_or_none(value, info)
+
+    @property
+    def caption_markup(self) -> Markup | None:
+        return Markup(self.caption) if self.caption else None
+
+
+class MediaSource(_Model):
+    """One file of a ``<video>`` or ``<audio>`` player: its URL and MIME type."""
+
+    src: str
+    type: str | None = Field(None, max_length=100, pattern=r"^[\w.+-]+/[\w.+-]+$")
+
+    @field_validator("src")
+    @classmethod
+    def _web_src(cls, value: str) -> str:
+        if not _is_web_url(value):
+            raise ValueError("a media source is an http(s) or relative URL")
+        return value
+
+
+def _is_web_url(value: str) -> bool:
+    return is_safe_url(value) and not value.lower().lstrip().startswith(("mailto:", "tel:"))
 
 
 class ListBlock(_Model):
@@ -139,18 +207,45 @@ class Quote(_FlowHtml):
     kind: Literal["quote"] = "quote"
     attribution: str | None = None
     pull: bool = False
+    align: Align | None = None
 
 
 class Table(_FlowHtml):
+    """A table (``html`` is the ``<table>``), with the caption of its figure if any."""
+
     kind: Literal["table"] = "table"
+    caption: str | None = None
+    align: Align | None = None
+
+    @field_validator("caption")
+    @classmethod
+    def _sanitize_caption(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return _inline_or_none(value, info)
+
+    @property
+    def caption_markup(self) -> Markup | None:
+        return Markup(self.caption) if self.caption else None
 
 
 class Embed(_FlowHtml):
-    """A social post (tweet, Instagram, TikTok) kept as its sanitized blockquote."""
+    """A third-party post (tweet, Instagram, TikTok, Facebook, any page): its sanitized
+    markup when the source gave the post's text, else a card linking to ``url``."""
 
     kind: Literal["embed"] = "embed"
     provider: str
     url: str | None = None
+    html: str = ""
+    title: str = Field("", max_length=500)
+    caption: str | None = None
+
+    @field_validator("caption")
+    @classmethod
+    def _sanitize_caption(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return _inline_or_none(value, info)
+
+    @property
+    def caption_markup(self) -> Markup | None:
+        return Markup(self.caption) if self.caption else None
 
     @field_validator("url")
     @classmethod
@@ -165,6 +260,9 @@ class RawHtml(_FlowHtml):
 
 
 class Video(_Model):
+    """A video: a provider's player (``provider``, ``video_id``, ``src``), or the
+    publisher's own files (provider ``file``, ``sources``) played by the browser."""
+
     kind: Literal["video"] = "video"
     provider: str
     video_id: str | None = None
@@ -172,6 +270,9 @@ class Video(_Model):
     title: str = ""
     duration: int | None = Field(None, ge=0)
     poster: str | None = None
+    sources: list[MediaSource] = Field(default_factory=list)
+    caption: str | None = None
+    align: Align | None = None
 
     @field_validator("src")
     @classmethod
@@ -182,6 +283,42 @@ class Video(_Model):
     @classmethod
     def _safe_poster(cls, value: str | None) -> str | None:
         return _check_url(value, image=True)
+
+    @field_validator("caption")
+    @classmethod
+    def _sanitize_caption(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return _inline_or_none(value, info)
+
+    @property
+    def caption_markup(self) -> Markup | None:
+        return Markup(self.caption) if self.caption else None
+
+
+class Audio(_Model):
+    """An audio player: the publisher's files (provider ``file``, ``sources``) or a
+    podcast or music provider's player (``src``, the frame's URL)."""
+
+    kind: Literal["audio"] = "audio"
+    provider: str = "file"
+    src: str | None = None
+    sources: list[MediaSource] = Field(default_factory=list)
+    title: str = Field("", max_length=500)
+    duration: int | None = Field(None, ge=0)
+    caption: str | None = None
+
+    @field_validator("src")
+    @classmethod
+    def _safe_src(cls, value: str | None) -> str | None:
+        return _check_url(value)
+
+    @field_validator("caption")
+    @classmethod
+    def _sanitize_caption(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return _inline_or_none(value, info)
+
+    @property
+    def caption_markup(self) -> Markup | None:
+        return Markup(self.caption) if self.caption else None
 
 
 class Related(_Model):
@@ -201,6 +338,12 @@ class Divider(_Model):
     kind: Literal["divider"] = "divider"
 
 
+class PageBreak(_Model):
+    """Where the editor split the article into pages (WordPress ``<!--nextpage-->``)."""
+
+    kind: Literal["pagebreak"] = "pagebreak"
+
+
 class SlotMarker(_Model):
     """An editor's explicit slot marker: a named unit goes exactly here."""
 
@@ -217,9 +360,13 @@ Block = Annotated[
     | Table
     | Embed
     | Video
+    | Audio
+    | Gallery
+    | Preformatted
     | Related
     | RawHtml
     | Divider
+    | PageBreak
     | Note
     | SlotMarker,
     Field(discriminator="kind"),
@@ -234,13 +381,26 @@ BlockKind = Literal[
     "table",
     "embed",
     "video",
+    "audio",
+    "gallery",
+    "preformatted",
     "related",
     "html",
     "divider",
+    "pagebreak",
     "note",
     "slot",
 ]
 BLOCK_KINDS: tuple[str, ...] = get_args(BlockKind)
+
+
+class IngestReport(_Model):
+    """Something ingest kept but could not read as the source meant it (an unknown
+    shortcode, an element type it does not know): the plan's decisions list it."""
+
+    code: Literal["unknown-shortcode", "unknown-element", "unread-attributes"]
+    block: int | None = Field(None, ge=0)  # the block it is in, when it is in one
+    message: str = Field(max_length=500)
 
 
 class Article(_Model):
@@ -264,6 +424,10 @@ class Article(_Model):
     no_ads: bool = False
     brand_safety: list[str] = Field(default_factory=list)
     blocks: list[Block] = Field(default_factory=list)
+    # The index of the first block after the editor's teaser mark (WordPress <!--more-->):
+    # the paywall's preview may end there.
+    teaser_end: int | None = Field(None, ge=0)
+    reports: list[IngestReport] = Field(default_factory=list)
 
     @field_validator("url")
     @classmethod
