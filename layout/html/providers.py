@@ -202,6 +202,24 @@ def frame_policy(provider: str) -> FramePolicy | None:
     return known.policy if known is not None else None
 
 
+# How a provider is named to readers, where its id is not already the name.
+_LABELS: Final = {
+    "youtube": "YouTube",
+    "twitter": "X (Twitter)",
+    "tiktok": "TikTok",
+    "jwplayer": "JW Player",
+    "apple-podcasts": "Apple Podcasts",
+    "soundcloud": "SoundCloud",
+    "google-maps": "Google Maps",
+    "link": "Link",
+}
+
+
+def provider_label(name: str) -> str:
+    """A provider's name as a reader reads it: "youtube" -> "YouTube"."""
+    return _LABELS.get(name) or name.replace("-", " ").title()
+
+
 def default_frame_title(provider: FrameProvider) -> str:
     """The title a kept frame gets when its author gave none (a frame needs a name for
     screen readers); never taken for the author's own title."""

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from layout.article import BLOCK_KINDS, Article, Block
 from layout.cache import ArticleMemo
-from layout.html.providers import frame_policy, player_url
+from layout.html.providers import frame_policy, player_url, provider_label
 from layout.plan import BlockItem, LayoutPlan, PlacedUnit, PlanItem, Wall
 from layout.render.structured import description, news_article, script_json, video_object
 
@@ -50,6 +50,7 @@ def make_environment(theme_dirs: Iterable[Path]) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["mmss"] = mmss
+    env.filters["provider_label"] = provider_label
     env.globals["player_url"] = player_url
     env.globals["frame_policy"] = frame_policy
     env.globals["video_json_ld"] = video_object
