@@ -136,6 +136,21 @@ def fix_figures(root: Element) -> None:
             _rename(caption, "div")
 
 
+def fix_media_sources(root: Element) -> None:
+    """A ``source`` belongs to a video or audio player (a picture's sources do not pass
+    the sanitizer): anywhere else its tag goes. lxml's parser does not know ``source`` is
+    void, so what follows it in a ``picture`` may have been read as its content: that
+    content stays where it is."""
+    stray = [
+        source for source in root.iter("source")
+        if next(source.iterancestors("video", "audio"), None) is None
+    ]
+    for source in stray:
+        source.tag = "layout-stray-source"
+    if stray:
+        etree.strip_tags(root, "layout-stray-source")
+
+
 def fix_images(root: Element) -> None:
     """Every img has an alt (empty when unknown: decorative)."""
     for img in root.iter("img"):
@@ -189,6 +204,7 @@ PASSES: Final[tuple[Callable[[Element], None], ...]] = (
     fix_list_items,
     fix_definition_lists,
     fix_figures,
+    fix_media_sources,
     fix_images,
     fix_row_spans,
     fix_empty_links,

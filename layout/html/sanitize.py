@@ -152,10 +152,23 @@ _TAG_ATTRIBUTES: Final = {
 }
 _LAZY_IMAGE_ATTRIBUTES: Final = {"data-src", "data-srcset", "data-original", "data-lazy-src"}
 _IFRAME_ATTRIBUTES: Final = {"src", "title", "width", "height"}
+# Players of the publisher's own media files: the body keeps them for ingest to read
+# (their sources become a video or audio block); no other markup keeps them.
+MEDIA_PLAYERS: Final = frozenset({"video", "audio", "source"})
+_MEDIA_ATTRIBUTES: Final = {
+    "video": {"src", "poster", "width", "height"},
+    "audio": {"src"},
+    "source": {"src", "type"},
+}
+# What the WordPress pass (``ingest.wordpress``) marks on the body for the walk to read.
+_WORDPRESS_ATTRIBUTES: Final = {
+    "div": {"data-wp-block", "data-wp-attrs", "data-wp-void"},
+    "hr": {"data-wp-mark"},
+}
 
 _SAFE_SCHEMES: Final = frozenset({"http", "https", "mailto", "tel"})
 _URL_ATTRIBUTES: Final = frozenset(
-    {"href", "src", "cite", "data-src", "data-original", "data-lazy-src"}
+    {"href", "src", "cite", "data-src", "data-original", "data-lazy-src", "poster"}
 )
 _SRCSET_ATTRIBUTES: Final = frozenset({"srcset", "data-srcset"})
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
@@ -181,7 +194,8 @@ def is_safe_url(value: str, *, image: bool = False) -> bool:
 def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
     """Per-attribute check that nh3's scheme list cannot express on its own."""
     if attribute in _URL_ATTRIBUTES:
-        return value if is_safe_url(value, image=element == "img") else None
+        image = element == "img" or attribute == "poster"
+        return value if is_safe_url(value, image=image) else None
     if attribute in _SRCSET_ATTRIBUTES:
         candidates = [part.strip().split(" ")[0] for part in value.split(",") if part.strip()]
         return value if all(is_safe_url(url) for url in candidates) else None
@@ -213,8 +227,14 @@ _INLINE_FRAMES = _cleaner(PHRASING | {"iframe"}, {"iframe": set(_IFRAME_ATTRIBUT
 # keeps those of known embed providers, sandboxed, and turns the rest into links.
 _FLOW = _cleaner(PHRASING | BLOCK | {"iframe"}, {"iframe": set(_IFRAME_ATTRIBUTES)})
 _BODY = _cleaner(
-    PHRASING | BLOCK | {"iframe"},
-    {"*": {"class"}, "img": set(_LAZY_IMAGE_ATTRIBUTES), "iframe": set(_IFRAME_ATTRIBUTES)},
+    PHRASING | BLOCK | MEDIA_PLAYERS | {"iframe"},
+    {
+        "*": {"class"},
+        "img": set(_LAZY_IMAGE_ATTRIBUTES),
+        "iframe": set(_IFRAME_ATTRIBUTES),
+        **_MEDIA_ATTRIBUTES,
+        **_WORDPRESS_ATTRIBUTES,
+    },
 )
 
 

@@ -18,41 +18,88 @@ from layout.html.markup import markup_text, parse_fragment
 from layout.html.repair import clean_inline_html, repair_tree
 from layout.html.sanitize import MarkupTooDeep, clean_body
 from layout.html.text import scrub, strip_controls
-from layout.ingest.blocks import BlockData
+from layout.ingest.recognize import RECOGNIZERS, RecognizerTable
+from layout.ingest.recognize.base import BlockData
+from layout.ingest.recognize.shortcodes import NO_ADS_MARK
+from layout.ingest.recognize.text import TEASER_MARK
 from layout.ingest.walker import Walker
+from layout.ingest.wordpress import mark_blocks
 from layout.limits import DEFAULT_LIMITS, Limits, over_limit
 
 _LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 
 def ingest_html(
-    html: str, meta: dict[str, Any], *, default_id: str, limits: Limits = DEFAULT_LIMITS
+    html: str,
+    meta: dict[str, Any],
+    *,
+    default_id: str,
+    limits: Limits = DEFAULT_LIMITS,
+    recognizers: RecognizerTable = RECOGNIZERS,
 ) -> Article:
-    """Turn a body fragment plus metadata into an :class:`Article`."""
+    """Turn a body fragment plus metadata into an :class:`Article`; ``recognizers`` is
+    the table of block rules the walk uses (a test can take one out)."""
     html = strip_controls(html)
     size = len(html.encode("utf-8"))
     if size > limits.max_html_bytes:
         raise over_limit(default_id, "the body size in bytes", size, limits.max_html_bytes)
     meta = _clean_meta(scrub(meta), default_id, limits)
-    root = _sanitized_tree(html, default_id, limits)
+    root = _sanitized_tree(mark_blocks(html), default_id, limits)
     repair_tree(root)
-    blocks = [_with_frame_cards(block) for block in Walker().walk(root)]
+    walker = Walker(recognizers)
     data = dict(meta)
     data.setdefault("id", default_id)
+    blocks = _read_marks(walker.walk(root), data, walker.reports)
+    count = len(blocks)
     data["headline"] = _headline(data, blocks)
-    data["blocks"] = blocks
+    if len(blocks) < count:  # the leading heading became the headline
+        _shift_marks(data, walker.reports)
+    data["blocks"] = [_with_frame_cards(block) for block in blocks]
+    data.setdefault("reports", walker.reports)
     return article_from_data(data, sanitized=True)
+
+
+def _read_marks(found: list[BlockData], data: dict[str, Any],
+                reports: list[dict[str, Any]]) -> list[BlockData]:
+    """The editor's marks read off the blocks into the article: the teaser's end (the
+    first <!--more-->) and ``[ad no]``. Reports keep pointing at their blocks."""
+    blocks: list[BlockData] = []
+    shift: dict[int, int] = {}
+    for index, block in enumerate(found):
+        shift[index] = index - len(blocks)
+        if block["kind"] == TEASER_MARK:
+            data.setdefault("teaser_end", len(blocks))
+        elif block["kind"] == NO_ADS_MARK:
+            data.setdefault("no_ads", True)
+        else:
+            blocks.append(block)
+    for report in reports:
+        at = report["block"]
+        at -= shift.get(at, len(found) - len(blocks))
+        report["block"] = min(at, len(blocks) - 1) if blocks else None
+    return blocks
+
+
+def _shift_marks(data: dict[str, Any], reports: list[dict[str, Any]]) -> None:
+    """The first block left the body: what points at blocks points one earlier."""
+    if data.get("teaser_end"):
+        data["teaser_end"] -= 1
+    for report in reports:
+        if report["block"]:
+            report["block"] -= 1
 
 
 def _with_frame_cards(block: BlockData) -> BlockData:
     """Known players' frames, read by the walk (a video player is a video card by now),
     become click-to-load cards in the markup that is kept."""
-    if "html" in block:
+    if block.get("html"):
         block["html"] = cards_in_markup(block["html"])
-    elif block["kind"] == "list":
+    if block["kind"] == "list":
         block["items"] = [cards_in_markup(item) for item in block["items"]]
-    elif block.get("caption"):
+    if block.get("caption"):
         block["caption"] = cards_in_markup(block["caption"])
+    for image in block.get("images", ()):
+        _with_frame_cards(image)
     return block
 
 

@@ -1,26 +1,20 @@
 """The walk over a sanitized body: wrappers unwrapped, loose inline content gathered into
-paragraphs, and each element given to the builder of its kind (``blocks``)."""
+paragraphs, and each block-level element given to the recognizers (``recognize``)."""
 
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from lxml import etree
 
 from layout.html.markup import inner_html, outer_html, text_of
 from layout.html.sanitize import PHRASING
-from layout.ingest.blocks import (
-    HEADINGS,
-    BlockData,
-    figure_block,
-    frame_embed_block,
-    heading_block,
-    image_block,
-    list_block,
-    quote_block,
-    related_block,
-)
-from layout.ingest.embeds import embed_from_blockquote, video_from_iframe
+from layout.ingest.recognize import RECOGNIZERS, Context, RecognizerTable
+from layout.ingest.recognize.base import BlockData, alignment, as_list
+from layout.ingest.recognize.images import image_block
+from layout.ingest.recognize.text import raw_markup
+from layout.ingest.wordpress import BLOCK_ATTRIBUTE, WordPressBlock, block_of
 
 _WRAPPERS = frozenset(
     [
@@ -60,12 +54,30 @@ class Walker:
     bodies, and a chain of generators would pass every block up through each level.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, recognizers: RecognizerTable = RECOGNIZERS) -> None:
         self.found: list[BlockData] = []
+        self.reports: list[dict[str, Any]] = []
+        self._recognizers = recognizers
         self._inline: list[str] = []
         self._has_text = False
         self._images: list[etree._Element] = []
         self._mixed: set[etree._Element] = set()
+        self._wordpress: WordPressBlock | None = None
+        self._context = self._make_context()
+
+    def _make_context(self) -> Context:
+        return Context(self._wordpress, self._walk_part, self._report)
+
+    def _report(self, code: str, message: str) -> None:
+        self.reports.append({"code": code, "block": len(self.found), "message": message})
+
+    def _walk_part(self, element: etree._Element) -> list[BlockData]:
+        """The blocks of a part of an element (a cover's text), in this walk's context."""
+        self._flush()
+        start = len(self.found)
+        self._children(element)
+        self._flush()
+        return [self.found.pop(start) for _ in range(len(self.found) - start)]
 
     def _phrasing_only(self, element: etree._Element) -> bool:
         """``is_phrasing_only``, remembered: once an element is found to hold a block,
@@ -124,29 +136,16 @@ class Walker:
 
     def _element(self, element: etree._Element) -> None:
         tag = element.tag
-        found = self.found
-        if tag == "p":
+        if BLOCK_ATTRIBUTE in element.attrib:
+            self._wordpress_block(element)
+            return
+        recognized = self._recognizers.recognize(element, self._context)
+        if recognized is not None:
+            self.found.extend(as_list(recognized[1]))
+        elif tag == "p":
             self._paragraph(element)
-        elif tag in HEADINGS:
-            found.append(heading_block(element))
-        elif tag == "figure":
-            found.append(figure_block(element))
-        elif tag == "img":
-            found.append(image_block(element))
-        elif tag == "iframe":
-            # Only known providers' frames are left (frames.vet_frames): a video player
-            # becomes a video card, any other provider's frame an embed.
-            found.append(video_from_iframe(element) or frame_embed_block(element))
-        elif tag == "blockquote":
-            found.append(embed_from_blockquote(element) or quote_block(element))
-        elif tag in ("ul", "ol"):
-            found.append(list_block(element))
-        elif tag == "table":
-            found.append({"kind": "table", "html": outer_html(element)})
-        elif tag == "hr":
-            found.append({"kind": "divider"})
         elif tag not in _WRAPPERS and tag not in PHRASING:
-            found.append({"kind": "html", "html": outer_html(element)})
+            self.found.append(raw_markup(element))
         elif tag not in PHRASING and self._phrasing_only(element):
             self._paragraph(element)
         else:
@@ -155,14 +154,30 @@ class Walker:
             self._children(element)
             self._flush()
 
+    def _wordpress_block(self, wrapper: etree._Element) -> None:
+        """A WordPress block's wrapper: its content is walked with the block's comment
+        as the context the recognizers see."""
+        outer = self._wordpress
+        self._wordpress = block_of(wrapper)
+        self._context = self._make_context()
+        try:
+            recognized = self._recognizers.recognize(wrapper, self._context)
+            if recognized is not None:
+                self.found.extend(as_list(recognized[1]))
+            else:
+                self._children(wrapper)
+                self._flush()
+        finally:
+            self._wordpress = outer
+            self._context = self._make_context()
+
     def _paragraph(self, element: etree._Element) -> None:
         if not self._phrasing_only(element):
             self._children(element)
             self._flush()
             return
-        related = related_block(element)
-        if related is not None:
-            self.found.append(related)
-            return
+        align = alignment(element)
         self._add_markup(inner_html(element), element)
         self._flush()
+        if align and self.found and self.found[-1]["kind"] == "paragraph":
+            self.found[-1]["align"] = align

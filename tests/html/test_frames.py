@@ -100,8 +100,9 @@ def test_foreign_frames_go_and_known_players_wait_for_a_click(path: str, contain
     assert "javascript:" not in page and "data:text/html" not in page
 
 
-# Wrappers ingest unwraps: a player in one becomes a click-to-play video card.
-UNWRAPPED = ("details", "paragraph", "div")
+# Wrappers ingest unwraps, and a figure of one player and its caption: the player becomes
+# a click-to-play video card.
+UNWRAPPED = ("details", "paragraph", "div", "figure")
 
 
 @pytest.mark.parametrize("container", [c for c in CONTAINERS if c not in UNWRAPPED])
@@ -207,10 +208,19 @@ def test_every_provider_has_a_policy_and_lists_only_hosts_the_independent_check_
             assert form.hosts <= set(EMBED_PATHS), provider.name
 
 
-def test_a_known_provider_frame_at_top_level_is_an_embed_block() -> None:
+def test_a_known_audio_frame_at_top_level_is_an_audio_block_with_its_policy() -> None:
     article = from_body('<iframe src="https://open.spotify.com/embed/episode/abc"></iframe>')
+    audio = article.blocks[1]
+    assert (audio.kind, audio.provider) == ("audio", "spotify")
+    [card] = cards(article)
+    assert card.get("data-player") == "https://open.spotify.com/embed/episode/abc"
+    assert_policy(card)
+
+
+def test_a_known_provider_frame_at_top_level_is_an_embed_block() -> None:
+    article = from_body('<iframe src="https://datawrapper.dwcdn.net/AbCdE/1/"></iframe>')
     embed = article.blocks[1]
-    assert (embed.kind, embed.provider) == ("embed", "spotify")
+    assert (embed.kind, embed.provider) == ("embed", "datawrapper")
     assert 'data-sandbox="allow-scripts allow-same-origin allow-popups' in embed.html
 
 

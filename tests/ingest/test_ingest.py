@@ -162,13 +162,16 @@ def test_hr_becomes_divider():
     assert kinds("<p>a</p><hr><p>b</p>") == ["paragraph", "divider", "paragraph"]
 
 
-@pytest.mark.parametrize(
-    "html", ["<dl><dt>Term</dt><dd>Meaning</dd></dl>", "<pre>line 1\n  line 2</pre>"]
-)
-def test_unknown_element_is_kept_as_raw_html_block(html):
+def test_unknown_element_is_kept_as_raw_html_block():
+    html = "<dl><dt>Term</dt><dd>Meaning</dd></dl>"
     (block,) = ingest(html).blocks
     assert block.kind == "html"
     assert block.html == html
+
+
+def test_preformatted_text_keeps_its_lines_and_spaces():
+    (block,) = ingest("<pre>line 1\n  line 2</pre>").blocks
+    assert (block.kind, block.variant, block.html) == ("preformatted", "pre", "line 1\n  line 2")
 
 
 def test_leading_h1_becomes_headline_when_metadata_has_none():
