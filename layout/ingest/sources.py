@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from layout.article import Article, article_from_data
 from layout.errors import InputError, Problem
+from layout.ingest.ans import article_from_ans, is_ans
 from layout.ingest.body import ingest_html
 from layout.limits import (
     DEFAULT_LIMITS,
@@ -45,7 +46,7 @@ def load_article(path: str | Path) -> Article:
             )
         except LimitError as error:
             raise LimitError(str(path), error.problems) from None
-    return article_from_json(text, source=str(path))
+    return article_from_json(text, source=str(path), default_id=path.stem)
 
 
 def read_text(path: Path) -> str:
@@ -82,12 +83,15 @@ def parse_json(text: str, source: str) -> Any:
     return data
 
 
-def article_from_json(text: str, *, source: str) -> Article:
-    """An article from JSON text; ``source`` names it in errors."""
+def article_from_json(text: str, *, source: str, default_id: str = "article") -> Article:
+    """An article from JSON text (article JSON or an ANS story); ``source`` names it in
+    errors, ``default_id`` is the id of an ANS story without one."""
     data = parse_json(text, source)
     if not isinstance(data, dict):
         found = type(data).__name__
         raise InputError(source, [Problem("", f"expected a JSON object; found {found}", line=1)])
+    if is_ans(data):
+        return article_from_ans(data, source=source, default_id=default_id, text=text)
     try:
         return article_from_data(data)
     except ValidationError as error:
@@ -98,6 +102,8 @@ def article_from_data_checked(data: Any, *, source: str) -> Article:
     """An article from already-parsed JSON data (an API request body)."""
     if not isinstance(data, dict):
         raise InputError(source, [Problem("", f"expected an object; found {type(data).__name__}")])
+    if is_ans(data):
+        return article_from_ans(data, source=source)
     try:
         return article_from_data(data)
     except ValidationError as error:
