@@ -398,7 +398,7 @@ class IngestReport(_Model):
     """Something ingest kept but could not read as the source meant it (an unknown
     shortcode, an element type it does not know): the plan's decisions list it."""
 
-    code: Literal["unknown-shortcode", "unknown-element", "unread-attributes"]
+    code: Literal["unknown-shortcode", "unknown-element", "dynamic-block"]
     block: int | None = Field(None, ge=0)  # the block it is in, when it is in one
     message: str = Field(max_length=500)
 

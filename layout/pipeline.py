@@ -23,7 +23,7 @@ from layout.place.checks import CHECKS
 from layout.place.notice import meter_notice
 from layout.place.ruler import Ruler
 from layout.place.solver import Placement, place
-from layout.plan import LayoutPlan, Wall
+from layout.plan import Decision, LayoutPlan, Wall
 from layout.rules import RuleSet
 from layout.viewer import Viewer
 
@@ -95,10 +95,23 @@ def build_plan(
         access=access,
         units=units,
         wall=wall,
-        decisions=list(placement.decisions),
+        decisions=[*_ingest_reports(article, access.visible_blocks), *placement.decisions],
     )
     plan.metrics = _metrics(plan, placement, profile)
     return plan
+
+
+INGEST_UNIT = "(ingest)"
+
+
+def _ingest_reports(article: Article, visible: int) -> list[Decision]:
+    """What ingest kept without understanding it, for the blocks this reader may see (a
+    report names content: one about a gated block would leak it)."""
+    return [
+        Decision(INGEST_UNIT, report.block, "reported", report.code, report.message)
+        for report in article.reports
+        if report.block is None or report.block < visible
+    ]
 
 
 def _placement(

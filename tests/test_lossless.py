@@ -8,11 +8,11 @@ import pytest
 
 from layout import Engine, Viewer
 from tests.conftest import report
-from tests.support.corpus import Source, corpus_sources, sample_sources
+from tests.support.corpus import Source, corpus_sources, gutenberg_sources, sample_sources
 from tests.support.lossless import article_json_source, missing_text
 
 ENTITLED = Viewer(device="mobile", audience="subscriber")
-SOURCES = sample_sources() + corpus_sources()
+SOURCES = sample_sources() + corpus_sources() + gutenberg_sources()
 
 
 def source_html(source: Source) -> str:

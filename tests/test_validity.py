@@ -11,7 +11,7 @@ from layout.access.meter import MeterState, encode_meter, period_key, utc_now
 from layout.access.secret import DEVELOPMENT_SECRET
 from layout.ingest.sources import article_from_html
 from tests.conftest import report
-from tests.support.corpus import corpus_sources, sample_sources
+from tests.support.corpus import corpus_sources, gutenberg_sources, sample_sources
 from tests.support.frames import CONTAINERS, FOREIGN, KNOWN
 from tests.support.vnu import vnu_errors
 
@@ -34,7 +34,7 @@ VIEWERS = [
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("vnu")
     engine = Engine()
-    for source in sample_sources() + corpus_sources():
+    for source in sample_sources() + corpus_sources() + gutenberg_sources():
         article = source.load()
         for viewer in VIEWERS:
             result = engine.render(article, viewer)

@@ -85,7 +85,8 @@ def decide_access(
     mode = effective_mode(article, paywall)
     verdict = _verdict(mode, article, viewer, paywall, meter)
     total = len(sizes)
-    gated_from = None if mode == "free" else preview_cut(sizes, paywall.preview)
+    marker = paywall.preview.teaser_end(article.teaser_end, article.access)
+    gated_from = None if mode == "free" else preview_cut(sizes, paywall.preview, marker)
     hidden = not verdict.entitled and gated_from is not None and gated_from < total
     return AccessDecision(
         mode=mode,
@@ -137,11 +138,14 @@ def _metered(
     return _Verdict(False, wall, cache, meter)
 
 
-def preview_cut(sizes: Sequence[BlockSize], preview: Preview) -> int:
-    """The gap where the teaser ends: a block boundary, never right after a heading, and
-    never leaving only headings or captions visible."""
+def preview_cut(sizes: Sequence[BlockSize], preview: Preview, marker: int | None = None) -> int:
+    """The gap where the teaser ends (the editor's mark, when the preview uses one): a
+    block boundary, never right after a heading, and never leaving only headings or
+    captions visible."""
     total = len(sizes)
-    if preview.paragraphs is not None:
+    if marker is not None:
+        cut = marker
+    elif preview.paragraphs is not None:
         cut, seen = total, 0
         for index, size in enumerate(sizes):
             seen += size.is_body_text

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from html import unescape
 
-from layout.article import Article, Block
+from layout.article import Article, Block, Gallery
 from layout.measure.devices import DeviceProfile
 
 _TAG = re.compile(r"<[^>]*>")
@@ -29,7 +29,9 @@ TABLE_SCALE = 0.85  # table text size, as in the theme
 
 # Blocks that count as "paragraphs" in rules (start, keep_out, at, preview, min_article):
 # body text a reader reads through, so a list-led or quote-led article is not skipped.
-BODY_TEXT_KINDS = frozenset({"paragraph", "list", "quote"})
+BODY_TEXT_KINDS = frozenset({"paragraph", "list", "quote", "preformatted"})
+# Blocks whose text is a caption or a title, not words of the story.
+MEDIA_KINDS = frozenset({"image", "gallery", "video", "audio", "related", "embed"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,14 +67,23 @@ def plain_text(html: str) -> str:
 def block_text(block: Block) -> str:
     """All the reader-visible text of a block, as plain text."""
     match block.kind:
-        case "paragraph" | "heading" | "note" | "quote" | "table" | "embed" | "html":
+        case "paragraph" | "heading" | "note" | "quote" | "table" | "html":
             return plain_text(block.html)
+        case "preformatted":
+            return plain_text(block.html.replace("\n", "<br>"))
+        case "embed":
+            caption = plain_text(block.caption or "")
+            return "\n".join(filter(None, (plain_text(block.html) or block.title or
+                                            (block.url or ""), caption)))
+        case "gallery":
+            captions = (plain_text(image.caption or "") for image in block.images)
+            return "\n".join(filter(None, (*captions, plain_text(block.caption or ""))))
+        case "video" | "audio":
+            return " ".join(filter(None, (block.title, plain_text(block.caption or ""))))
         case "list":
             return "\n".join(plain_text(item) for item in block.items)
         case "image":
             return " ".join(filter(None, (plain_text(block.caption or ""), block.credit)))
-        case "video":
-            return block.title
         case "related":
             return block.title
     return ""
@@ -119,6 +130,22 @@ def _media_height(width: int | None, height: int | None, profile: DeviceProfile)
     return profile.column_width * ratio
 
 
+def _gallery_height(block: Gallery, profile: DeviceProfile) -> float:
+    """Two images a row (the theme's grid), each row as tall as its tallest image."""
+    cell = (profile.column_width - 8) / 2
+    height = 0.0
+    images = block.images
+    for start in range(0, len(images), 2):
+        row = images[start:start + 2]
+        tallest = max(_media_height(i.width, i.height, profile) * cell / profile.column_width
+                      for i in row)
+        captions = max(_text_height(plain_text(i.caption), profile, 0.85) if i.caption else 0.0
+                       for i in row)
+        height += tallest + captions + 8
+    caption = plain_text(block.caption or "")
+    return height + (_text_height(caption, profile, 0.85) if caption else 0.0)
+
+
 _HEADING_SCALE = {1: 1.6, 2: 1.35, 3: 1.2, 4: 1.1, 5: 1.0, 6: 1.0}
 
 
@@ -134,6 +161,14 @@ def block_height(block: Block, text: str, profile: DeviceProfile) -> float:
             return _media_height(block.width, block.height, profile) + caption + gap
         case "video":
             return _media_height(16, 9, profile) + _text_height(text or "x", profile, small) + gap
+        case "audio":
+            return profile.font_size * 3 + (_text_height(text, profile, small) if text else 0) + gap
+        case "gallery":
+            return _gallery_height(block, profile) + gap
+        case "preformatted":
+            return _text_height(text, profile, small, inset_em=1.6) + profile.font_size + gap
+        case "pagebreak":
+            return gap * 2
         case "divider" | "slot":
             return gap * 2
         case "related":
@@ -158,7 +193,7 @@ def measure(article: Article, profile: DeviceProfile) -> list[BlockSize]:
 
 def measure_block(block: Block, profile: DeviceProfile) -> BlockSize:
     text = block_text(block)
-    words = len(text.split()) if block.kind not in ("image", "video", "related", "embed") else 0
+    words = len(text.split()) if block.kind not in MEDIA_KINDS else 0
     return BlockSize(block.kind, words, len(text), block_height(block, text, profile))
 
 

@@ -11,7 +11,7 @@ from typing import Final, Literal, NamedTuple, get_args
 
 from layout.article import BLOCK_KINDS
 
-Outcome = Literal["placed", "rejected", "skipped"]
+Outcome = Literal["placed", "rejected", "skipped", "reported"]
 
 DecisionCode = Literal[
     # placed
@@ -77,6 +77,10 @@ DecisionCode = Literal[
     "too-short",
     "no-size",
     "no-target",
+    # reported by ingest, about the article's content
+    "unknown-shortcode",
+    "unknown-element",
+    "dynamic-block",
 ]
 DECISION_CODES: Final[frozenset[str]] = frozenset(get_args(DecisionCode))
 

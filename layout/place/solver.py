@@ -64,7 +64,7 @@ def place(
     for unit in units:
         if unit.position != "in_content":
             _place_fixed(ctx, unit)
-    markers = _slot_markers(article, last_gap)
+    markers = _slot_markers(article, last_gap, units)
     for unit in units:
         if unit.position == "in_content":
             if unit.id in markers:
@@ -115,11 +115,20 @@ def _place_fixed(ctx: _Context, unit: Unit) -> None:
     _put(ctx, unit, gap, FIXED[unit.position], f"fixed {unit.position} slot")
 
 
-def _slot_markers(article: Article, last_gap: int) -> dict[str, list[int]]:
+def _slot_markers(article: Article, last_gap: int, units: list[Unit]) -> dict[str, list[int]]:
+    """The editor's markers by unit id. A marker naming no unit but a kind (``[ad]`` is
+    a marker for "ad") goes to the first in-content unit of that kind, by priority."""
+    ids = {unit.id for unit in units}
     markers: dict[str, list[int]] = {}
     for index, block in enumerate(article.blocks):
         if isinstance(block, SlotMarker) and index <= last_gap:
-            markers.setdefault(block.unit, []).append(index)
+            unit_id = block.unit
+            if unit_id not in ids:
+                unit_id = next(
+                    (u.id for u in units if u.kind == block.unit and u.position == "in_content"),
+                    unit_id,
+                )
+            markers.setdefault(unit_id, []).append(index)
     return markers
 
 

@@ -63,9 +63,21 @@ class Meter(RuleModel):
 
 
 class Preview(RuleModel):
+    """How much of a gated article a reader sees: a count of paragraphs or words or a
+    share of the text, unless the editor marked the teaser's end (WordPress's
+    ``<!--more-->``): ``marker: true`` ends the preview there for every article that has
+    the mark, ``false`` never; left out, it does for premium articles."""
+
     paragraphs: int | None = Field(None, ge=1)
     words: int | None = Field(None, ge=1)
     percent: float | None = Field(None, gt=0, lt=100)
+    marker: bool | None = None
+
+    def teaser_end(self, teaser_end: int | None, access: str) -> int | None:
+        """The editor's mark, where this preview uses it; else None."""
+        if teaser_end is None or self.marker is False:
+            return None
+        return teaser_end if self.marker or access == "premium" else None
 
     @model_validator(mode="after")
     def _one(self) -> Preview:

@@ -13,6 +13,7 @@ from layout.ingest.sources import article_from_html
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"
 CORPUS = Path(os.environ.get("LAYOUT_CORPUS", ROOT.parent / "shared" / "corpus" / "readability"))
+GUTENBERG = ROOT.parent / "shared" / "corpus" / "gutenberg"
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,13 @@ def corpus_dirs() -> list[Path]:
 
 def corpus_sources() -> list[Source]:
     return [Source(d.name, d / "expected.html", True) for d in corpus_dirs()]
+
+
+def gutenberg_sources() -> list[Source]:
+    """WordPress's block fixtures: each a post's stored content, read as body HTML."""
+    found = [Source("wp-" + p.stem, p, True) for p in sorted(GUTENBERG.glob("*.html"))]
+    assert len(found) >= 190, f"gutenberg fixtures not found at {GUTENBERG}"
+    return found
 
 
 def load_corpus_article(folder: Path) -> Article:
