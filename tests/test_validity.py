@@ -11,6 +11,7 @@ from layout.access.meter import MeterState, encode_meter, period_key, utc_now
 from layout.access.secret import DEVELOPMENT_SECRET
 from layout.ingest.sources import article_from_html
 from tests.conftest import report
+from tests.ingest.ans.corpus import good_read
 from tests.support.corpus import corpus_sources, gutenberg_sources, sample_sources
 from tests.support.frames import CONTAINERS, FOREIGN, KNOWN
 from tests.support.vnu import vnu_errors
@@ -34,11 +35,14 @@ VIEWERS = [
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("vnu")
     engine = Engine()
-    for source in sample_sources() + corpus_sources() + gutenberg_sources():
-        article = source.load()
+    articles = [(source.name, source.load) for source in
+                sample_sources() + corpus_sources() + gutenberg_sources()]
+    articles += [(f"ans-{f.path.stem}", f.article) for f in good_read()]
+    for source_name, load in articles:
+        article = load()
         for viewer in VIEWERS:
             result = engine.render(article, viewer)
-            name = f"{source.name}.{viewer.device}.{viewer.audience}.{bool(viewer.meter)}"
+            name = f"{source_name}.{viewer.device}.{viewer.audience}.{bool(viewer.meter)}"
             (folder / f"{name}.html").write_text(result.html, encoding="utf-8")
             fragment = engine.render(article, viewer, format="fragment").html
             (folder / f"{name}.fragment.html").write_text(

@@ -8,6 +8,7 @@ fail loudly; the only markup passed through unescaped is what ``sanitize`` produ
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
@@ -38,6 +39,12 @@ def mmss(seconds: int | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+def html_datetime(value: datetime) -> str:
+    """A datetime as HTML's ``datetime`` attribute takes it: at most milliseconds (a CMS
+    may store microseconds, which the attribute's grammar does not allow)."""
+    return value.isoformat(timespec="milliseconds" if value.microsecond else "auto")
+
+
 def make_environment(theme_dirs: Iterable[Path]) -> jinja2.Environment:
     loader = jinja2.FileSystemLoader([str(path) for path in theme_dirs])
     env = jinja2.Environment(
@@ -51,6 +58,7 @@ def make_environment(theme_dirs: Iterable[Path]) -> jinja2.Environment:
     )
     env.filters["mmss"] = mmss
     env.filters["provider_label"] = provider_label
+    env.filters["html_datetime"] = html_datetime
     env.globals["player_url"] = player_url
     env.globals["frame_policy"] = frame_policy
     env.globals["video_json_ld"] = video_object

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from layout.article import Article
 from layout.ingest.ans.elements import CONVERTERS
+from layout.ingest.sources import article_from_json
 from tests.support.corpus import ROOT
 
 ANS = Path(os.environ.get("LAYOUT_ANS_CORPUS", ROOT.parent / "shared" / "corpus" / "ans"))
@@ -64,6 +66,10 @@ class Fixture:
         return {"type": "story", "version": "0.10.12", "_id": self.path.stem,
                 "headlines": {"basic": f"Fixture {self.path.stem}"},
                 "content_elements": [self.data]}
+
+    def article(self) -> Article:
+        """The fixture read by the engine, as a story."""
+        return article_from_json(self.story_text(), source=self.name, default_id=self.path.stem)
 
     def story_text(self) -> str:
         """The JSON text of ``story()`` (the file itself for a story: errors then carry
