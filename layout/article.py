@@ -53,6 +53,21 @@ def _inline_or_none(value: str | None, info: ValidationInfo) -> str | None:
     return clean_inline_html(value)
 
 
+class _Captioned(_Model):
+    """A block with a ``caption`` of phrasing markup. Each block declares the field
+    itself, where it stands among its fields; the cleaning and the markup are shared."""
+
+    @field_validator("caption", check_fields=False)
+    @classmethod
+    def _sanitize_caption(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return _inline_or_none(value, info)
+
+    @property
+    def caption_markup(self) -> Markup | None:
+        caption = getattr(self, "caption", None)
+        return Markup(caption) if caption else None
+
+
 class _InlineText(_Model):
     """A block whose ``html`` is phrasing markup (links, emphasis, line breaks, code)."""
 
@@ -99,7 +114,7 @@ class Preformatted(_InlineText):
     language: str | None = Field(None, max_length=40, pattern=r"^[A-Za-z0-9_+#.\-]+$")
 
 
-class Image(_Model):
+class Image(_Captioned):
     """An image or figure. ``caption`` is phrasing markup; ``credit`` is plain text."""
 
     kind: Literal["image"] = "image"
@@ -122,17 +137,8 @@ class Image(_Model):
     def _safe_link(cls, value: str | None) -> str | None:
         return _check_url(value)
 
-    @field_validator("caption")
-    @classmethod
-    def _sanitize_caption(cls, value: str | None, info: ValidationInfo) -> str | None:
-        return _inline_or_none(value, info)
 
-    @property
-    def caption_markup(self) -> Markup | None:
-        return Markup(self.caption) if self.caption else None
-
-
-class Gallery(_Model):
+class Gallery(_Captioned):
     """Several images shown as one set; each keeps its own caption, credit and link."""
 
     kind: Literal["gallery"] = "gallery"
@@ -140,15 +146,6 @@ class Gallery(_Model):
     caption: str | None = None
     columns: int | None = Field(None, ge=1, le=8)
     align: Align | None = None
-
-    @field_validator("caption")
-    @classmethod
-    def _sanitize_caption(cls, value: str | None, info: ValidationInfo) -> str | None:
-        return _inline_or_none(value, info)
-
-    @property
-    def caption_markup(self) -> Markup | None:
-        return Markup(self.caption) if self.caption else None
 
 
 class MediaSource(_Model):
@@ -210,24 +207,15 @@ class Quote(_FlowHtml):
     align: Align | None = None
 
 
-class Table(_FlowHtml):
+class Table(_FlowHtml, _Captioned):
     """A table (``html`` is the ``<table>``), with the caption of its figure if any."""
 
     kind: Literal["table"] = "table"
     caption: str | None = None
     align: Align | None = None
 
-    @field_validator("caption")
-    @classmethod
-    def _sanitize_caption(cls, value: str | None, info: ValidationInfo) -> str | None:
-        return _inline_or_none(value, info)
 
-    @property
-    def caption_markup(self) -> Markup | None:
-        return Markup(self.caption) if self.caption else None
-
-
-class Embed(_FlowHtml):
+class Embed(_FlowHtml, _Captioned):
     """A third-party post (tweet, Instagram, TikTok, Facebook, any page): its sanitized
     markup when the source gave the post's text, else a card linking to ``url``."""
 
@@ -237,15 +225,6 @@ class Embed(_FlowHtml):
     html: str = ""
     title: str = Field("", max_length=500)
     caption: str | None = None
-
-    @field_validator("caption")
-    @classmethod
-    def _sanitize_caption(cls, value: str | None, info: ValidationInfo) -> str | None:
-        return _inline_or_none(value, info)
-
-    @property
-    def caption_markup(self) -> Markup | None:
-        return Markup(self.caption) if self.caption else None
 
     @field_validator("url")
     @classmethod
@@ -259,7 +238,7 @@ class RawHtml(_FlowHtml):
     kind: Literal["html"] = "html"
 
 
-class Video(_Model):
+class Video(_Captioned):
     """A video: a provider's player (``provider``, ``video_id``, ``src``), or the
     publisher's own files (provider ``file``, ``sources``) played by the browser."""
 
@@ -284,17 +263,8 @@ class Video(_Model):
     def _safe_poster(cls, value: str | None) -> str | None:
         return _check_url(value, image=True)
 
-    @field_validator("caption")
-    @classmethod
-    def _sanitize_caption(cls, value: str | None, info: ValidationInfo) -> str | None:
-        return _inline_or_none(value, info)
 
-    @property
-    def caption_markup(self) -> Markup | None:
-        return Markup(self.caption) if self.caption else None
-
-
-class Audio(_Model):
+class Audio(_Captioned):
     """An audio player: the publisher's files (provider ``file``, ``sources``) or a
     podcast or music provider's player (``src``, the frame's URL)."""
 
@@ -310,15 +280,6 @@ class Audio(_Model):
     @classmethod
     def _safe_src(cls, value: str | None) -> str | None:
         return _check_url(value)
-
-    @field_validator("caption")
-    @classmethod
-    def _sanitize_caption(cls, value: str | None, info: ValidationInfo) -> str | None:
-        return _inline_or_none(value, info)
-
-    @property
-    def caption_markup(self) -> Markup | None:
-        return Markup(self.caption) if self.caption else None
 
 
 class Related(_Model):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Final, Literal
-from urllib.parse import parse_qs
+from urllib.parse import SplitResult, parse_qs
 
 from layout.html.urls import split_url
 
@@ -183,17 +183,26 @@ def frame_provider(src: str) -> EmbedMatch | None:
     host = parts.netloc.lower()
     for provider in FRAME_PROVIDERS:
         for form in provider.forms:
-            found = form.path.fullmatch(parts.path) if host in form.hosts else None
-            if found is None:
-                continue
-            media_id = found.group(1) if found.re.groups else None
-            if form.id_query is not None:
-                media_id = next(iter(parse_qs(parts.query).get(form.id_query, [])), None)
-                if media_id is None or not _MEDIA_ID.fullmatch(media_id):
-                    return None
-            query = f"?{parts.query}" if parts.query else ""
-            return EmbedMatch(provider, media_id, f"https://{host}{parts.path}{query}")
+            matched = media_id_of(form.path, form.id_query, parts) if host in form.hosts else None
+            if matched is not None:
+                query = f"?{parts.query}" if parts.query else ""
+                return EmbedMatch(provider, matched[0], f"https://{host}{parts.path}{query}")
     return None
+
+
+def media_id_of(
+    path: re.Pattern[str], id_query: str | None, parts: SplitResult
+) -> tuple[str | None] | None:
+    """The media id of a URL of one form (a path matched whole, its first group the id,
+    or the id in the ``id_query`` field of the query, which must have an id's form); None
+    when the URL is not of the form."""
+    found = path.fullmatch(parts.path)
+    if found is None:
+        return None
+    if id_query is None:
+        return (found.group(1) if found.re.groups else None,)
+    media_id = next(iter(parse_qs(parts.query).get(id_query, [])), None)
+    return (media_id,) if media_id is not None and _MEDIA_ID.fullmatch(media_id) else None
 
 
 def frame_policy(provider: str) -> FramePolicy | None:

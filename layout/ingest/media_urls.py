@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Final, Literal
-from urllib.parse import parse_qs, quote
+from urllib.parse import quote
 
-from layout.html.providers import frame_provider
+from layout.html.providers import frame_provider, media_id_of
 from layout.html.urls import split_url
 
 MediaKind = Literal["video", "audio", "social"]
@@ -74,7 +74,6 @@ PAGE_FORMS: Final[tuple[PageForm, ...]] = (
     _form("bluesky", "social", "bsky.app", r"/profile/[\w.:-]+/post/(\w+)/?"),
     _form("reddit", "social", "www.reddit.com reddit.com", r"/r/\w+/comments/(\w+)(?:/[\w-]*)*/?"),
 )
-_MEDIA_ID: Final = re.compile(r"[\w-]{1,64}", re.ASCII)
 
 
 def media_page(url: str) -> MediaPage | None:
@@ -84,16 +83,11 @@ def media_page(url: str) -> MediaPage | None:
         return None
     host = (parts.hostname or "").lower()
     for form in PAGE_FORMS:
-        found = form.path.fullmatch(parts.path) if host in form.hosts else None
-        if found is None:
-            continue
-        media_id = found.group(1) if found.re.groups else None
-        if form.id_query is not None:
-            media_id = next(iter(parse_qs(parts.query).get(form.id_query, [])), None)
-            if media_id is None or not _MEDIA_ID.fullmatch(media_id):
-                return None
-        page = f"https://{host}{parts.path}" + (f"?{parts.query}" if parts.query else "")
-        return MediaPage(form.provider, form.kind, media_id, page, _player(form, media_id, page))
+        matched = media_id_of(form.path, form.id_query, parts) if host in form.hosts else None
+        if matched is not None:
+            page = f"https://{host}{parts.path}" + (f"?{parts.query}" if parts.query else "")
+            player = _player(form, matched[0], page)
+            return MediaPage(form.provider, form.kind, matched[0], page, player)
     return None
 
 
