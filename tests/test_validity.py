@@ -11,6 +11,7 @@ from layout.access.meter import MeterState, encode_meter, period_key, utc_now
 from layout.access.secret import DEVELOPMENT_SECRET
 from layout.ingest.sources import article_from_html
 from tests.conftest import report
+from tests.html.test_grammar import unseen_markup
 from tests.ingest.ans.corpus import good_read
 from tests.support.corpus import corpus_sources, gutenberg_sources, sample_sources
 from tests.support.frames import CONTAINERS, FOREIGN, KNOWN
@@ -51,7 +52,18 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 encoding="utf-8",
             )
     _render_frames(engine, folder)
+    _render_unseen_markup(engine, folder)
     return folder
+
+
+def _render_unseen_markup(engine: Engine, folder: Path) -> None:
+    """Markup of real pages that breaks the content model (tests/html/cases)."""
+    for index, (name, markup) in enumerate(unseen_markup().items()):
+        article = article_from_html(f"<p>Opening words.</p>{markup}", {"headline": name},
+                                    source=f"{name}.html")
+        for viewer in VIEWERS[:2]:
+            page = engine.render(article, viewer).html
+            (folder / f"unseen-{index}.{viewer.device}.html").write_text(page, encoding="utf-8")
 
 
 def _render_frames(engine: Engine, folder: Path) -> None:

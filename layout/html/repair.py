@@ -15,8 +15,9 @@ from typing import Final
 from lxml import etree
 
 from layout.html.frames import frames_to_cards, vet_frames
-from layout.html.markup import inner_html, parse_fragment, text_of
-from layout.html.sanitize import clean_flow, clean_inline_keeping_frames
+from layout.html.grammar import is_html_datetime
+from layout.html.markup import drop_keeping_tail, inner_html, parse_fragment, text_of
+from layout.html.sanitize import LAZY_SOURCES, clean_flow, clean_inline_keeping_frames
 from layout.html.urls import split_url
 from layout.html.values import ascii_int
 from layout.limits import DEFAULT_LIMITS, Limits
@@ -152,10 +153,47 @@ def fix_media_sources(root: Element) -> None:
 
 
 def fix_images(root: Element) -> None:
-    """Every img has an alt (empty when unknown: decorative)."""
-    for img in root.iter("img"):
+    """Every img has a source and an alt (empty when unknown: decorative). An img with
+    no src takes its lazy-loading source; with none at all it shows nothing and goes."""
+    for img in list(root.iter("img")):
+        if not (img.get("src") or "").strip():
+            lazy = next((img.get(name) for name in LAZY_SOURCES if img.get(name)), None)
+            if lazy is not None:
+                img.set("src", lazy)
+            elif not (img.get("srcset") or "").strip():
+                drop_keeping_tail(img)
+                continue
         if img.get("alt") is None:
             img.set("alt", "")
+
+
+def fix_times(root: Element) -> None:
+    """A ``time`` needs a valid datetime, in its attribute or as its text: a value of
+    another grammar ("yesterday") is dropped, and a time left with none is plain text."""
+    for time in list(root.iter("time")):
+        value = time.get("datetime")
+        if value is not None and not is_html_datetime(value):
+            del time.attrib["datetime"]
+        text_is_value = len(time) == 0 and is_html_datetime(time.text or "")
+        if time.get("datetime") is None and not text_is_value:
+            _rename(time, "span")
+
+
+def fix_table_captions(root: Element) -> None:
+    """A table's caption is its first child, and it has one: a later caption moves to
+    the front, the text of any further one joins it."""
+    for table in root.iter("table"):
+        captions = [child for child in table if child.tag == "caption"]
+        if not captions:
+            continue
+        first = captions[0]
+        for extra in captions[1:]:
+            first.append(extra)
+            _rename(extra, "span")
+        if table.index(first) != 0:
+            table.remove(first)
+            first.tail = None
+            table.insert(0, first)
 
 
 def fix_row_spans(root: Element) -> None:
@@ -206,6 +244,8 @@ PASSES: Final[tuple[Callable[[Element], None], ...]] = (
     fix_figures,
     fix_media_sources,
     fix_images,
+    fix_times,
+    fix_table_captions,
     fix_row_spans,
     fix_empty_links,
     name_image_links,

@@ -29,6 +29,7 @@ from typing import Final
 
 import nh3
 
+from layout.html.grammar import is_valid_data_image
 from layout.html.markup import inner_html, parse_fragment
 from layout.html.text import strip_controls
 from layout.limits import DEFAULT_LIMITS, Limits
@@ -150,7 +151,9 @@ _TAG_ATTRIBUTES: Final = {
     "blockquote": {"cite"},
     "abbr": {"title"},
 }
-_LAZY_IMAGE_ATTRIBUTES: Final = {"data-src", "data-srcset", "data-original", "data-lazy-src"}
+# Where lazy-loading scripts keep an image's real source, in the order they are read.
+LAZY_SOURCES: Final = ("data-src", "data-original", "data-lazy-src")
+_LAZY_IMAGE_ATTRIBUTES: Final = {*LAZY_SOURCES, "data-srcset"}
 _IFRAME_ATTRIBUTES: Final = {"src", "title", "width", "height"}
 # Players of the publisher's own media files: the body keeps them for ingest to read
 # (their sources become a video or audio block); no other markup keeps them.
@@ -188,7 +191,7 @@ def is_safe_url(value: str, *, image: bool = False) -> bool:
         return True
     if match.group(1).lower() in _SAFE_SCHEMES:
         return True
-    return image and _DATA_IMAGE.match(compact) is not None
+    return image and _DATA_IMAGE.match(compact) is not None and is_valid_data_image(compact)
 
 
 def _filter_attribute(element: str, attribute: str, value: str) -> str | None:

@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Final
 
 from layout.html.markup import drop_keeping_tail, text_of
+from layout.html.sanitize import LAZY_SOURCES
 from layout.html.values import ascii_int
 from layout.ingest.recognize.base import BlockData, Context, Element, alignment, classes
 from layout.ingest.recognize.captions import caption_markup, figcaption_of
 
-LAZY_SOURCES: Final = ("data-src", "data-original", "data-lazy-src")
 _GALLERY_CLASSES: Final = frozenset(
     {"wp-block-gallery", "blocks-gallery-grid", "gallery", "tiled-gallery", "image-gallery"}
 )
