@@ -238,11 +238,11 @@ def name_image_links(root: Element) -> None:
 
 PASSES: Final[tuple[Callable[[Element], None], ...]] = (
     vet_frames,
+    fix_media_sources,  # first: what lxml read as a stray source's content moves back out
     fix_lists,
     fix_list_items,
     fix_definition_lists,
     fix_figures,
-    fix_media_sources,
     fix_images,
     fix_times,
     fix_table_captions,
