@@ -43,8 +43,12 @@ def rule(name: str, tags: str, recognize: Callable[[Element, Context], Found]) -
     return Recognizer(name, frozenset(tags.split()), recognize)
 
 
-def classes(element: Element) -> set[str]:
-    return set(element.get("class", "").split())
+_NO_CLASSES: Final[frozenset[str]] = frozenset()
+
+
+def classes(element: Element) -> frozenset[str]:
+    value = element.get("class")
+    return frozenset(value.split()) if value else _NO_CLASSES
 
 
 ALIGN_CLASSES: Final = {
