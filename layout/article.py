@@ -374,6 +374,7 @@ class Article(_Model):
     summary: list[str] = Field(default_factory=list)
     byline: str | None = None
     section: str | None = None
+    section_url: str | None = None  # the section's front page, linked from the section tag
     tags: list[str] = Field(default_factory=list)
     published: datetime | None = None
     updated: datetime | None = None
@@ -382,6 +383,7 @@ class Article(_Model):
     hero: Image | None = None
     access: Literal["free", "metered", "premium"] = "metered"
     comment_count: int | None = Field(None, ge=0)
+    comments_url: str | None = None  # where the comments are read and written
     no_ads: bool = False
     brand_safety: list[str] = Field(default_factory=list)
     blocks: list[Block] = Field(default_factory=list)
@@ -390,7 +392,7 @@ class Article(_Model):
     teaser_end: int | None = Field(None, ge=0)
     reports: list[IngestReport] = Field(default_factory=list)
 
-    @field_validator("url")
+    @field_validator("url", "section_url", "comments_url")
     @classmethod
     def _safe_url(cls, value: str | None) -> str | None:
         return _check_url(value)

@@ -67,6 +67,10 @@ def news_article(plan: LayoutPlan) -> dict[str, Any]:
         data["articleSection"] = article.section
     if article.tags:
         data["keywords"] = list(article.tags)
+    if article.comment_count is not None:
+        data["commentCount"] = article.comment_count
+    if article.comments_url:
+        data["discussionUrl"] = article.comments_url
     data["wordCount"] = plan.visible_words
     data["isAccessibleForFree"] = plan.access.mode == "free"
     gated = plan.gated_selector
