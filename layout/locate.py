@@ -43,7 +43,8 @@ def _child(node: yaml.Node | None, step: str | int) -> yaml.Node | None:
         for key, value in node.value:
             if key.value == str(step):
                 return value  # type: ignore[no-any-return]
-    if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+    in_range = isinstance(step, int) and 0 <= step < len(node.value) if node is not None else False
+    if isinstance(node, yaml.SequenceNode) and in_range:
         child: yaml.Node = node.value[step]
         return child
     return None

@@ -8,3 +8,5 @@ bash scripts/setup.sh
 .venv/bin/python -m pytest -n 2 "$@"
 # The benchmarks run once each, untimed, so that they cannot rot between benchmark runs.
 .venv/bin/python -m pytest benchmarks -p no:xdist -q --benchmark-disable
+# Height estimates against Chromium's layout, on every input and both devices (a floor).
+.venv/bin/python benchmarks/heights.py --worst 5

@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass
 from html import unescape
 
-from layout.article import Article, Block, Gallery
+from layout.article import Article, Block, Gallery, Quote, Table
 from layout.measure.devices import DeviceProfile
+from layout.measure.outline import outline_levels
 
 _TAG = re.compile(r"<[^>]*>")
 _PRE = re.compile(r"<pre\b.*?</pre>", re.IGNORECASE | re.DOTALL)
@@ -22,6 +23,25 @@ _BREAK = re.compile(r"<br\s*/?>|</(?:p|li|tr|dd|dt|h\d|div)>", re.IGNORECASE)
 
 
 GLYPH_WIDTH_EM = 0.52  # average advance of body text in the theme's serif (DejaVu Serif), in em
+# The advance of each printable ASCII character in the theme's serif (DejaVu Serif Book), in
+# thousandths of an em, as Chromium measures it: a text's own mix of narrow and wide
+# letters sets how much of it fits on a line. Other characters count as the average.
+_ADVANCES: dict[str, int] = {
+    ' ': 318, '!': 402, '"': 460, '#': 838, '$': 636, '%': 950, '&': 890, "'": 275, '(': 390,
+    ')': 390, '*': 500, '+': 838, ',': 318, '-': 338, '.': 318, '/': 337, '0': 636, '1': 636,
+    '2': 636, '3': 636, '4': 636, '5': 636, '6': 636, '7': 636, '8': 636, '9': 636, ':': 337,
+    ';': 337, '<': 838, '=': 838, '>': 838, '?': 536, '@': 1000, 'A': 722, 'B': 735, 'C': 765,
+    'D': 802, 'E': 730, 'F': 694, 'G': 799, 'H': 872, 'I': 395, 'J': 401, 'K': 747, 'L': 664,
+    'M': 1024, 'N': 875, 'O': 820, 'P': 673, 'Q': 820, 'R': 753, 'S': 685, 'T': 667, 'U': 843,
+    'V': 722, 'W': 1028, 'X': 712, 'Y': 660, 'Z': 695, '[': 390, '\\': 337, ']': 390, '^': 838,
+    '_': 500, '`': 500, 'a': 596, 'b': 640, 'c': 560, 'd': 640, 'e': 592, 'f': 370, 'g': 640,
+    'h': 644, 'i': 320, 'j': 310, 'k': 606, 'l': 320, 'm': 948, 'n': 644, 'o': 602, 'p': 640,
+    'q': 640, 'r': 478, 's': 513, 't': 402, 'u': 644, 'v': 565, 'w': 856, 'x': 564, 'y': 565,
+    'z': 527, '{': 636, '|': 337, '}': 636, '~': 838,
+}
+_ADVANCE_TABLE = bytes(
+    round(_ADVANCES.get(chr(byte), GLYPH_WIDTH_EM * 1000) / 10) for byte in range(256)
+)
 BLOCK_GAP_EM = 1.0  # vertical margin between blocks, in em
 WRAP_LOSS_CHARS = 3  # characters a wrapped line loses on average (words do not split)
 TABLE_SCALE = 0.85  # table text size, as in the theme
@@ -89,10 +109,24 @@ def block_text(block: Block) -> str:
     return ""
 
 
+def glyph_width_em(text: str) -> float:
+    """The average advance of the text's characters, in em (one pass in C: each
+    character is mapped to its advance in hundredths of an em, and summed)."""
+    if not text:
+        return GLYPH_WIDTH_EM
+    data = text.encode("latin-1", "replace").translate(_ADVANCE_TABLE)
+    return sum(data) / (100 * len(data))
+
+
 def _line_count(text: str, width: float, font: float) -> int:
     """Lines of wrapped text; a line loses about half a word to wrapping."""
-    per_line = max(1, int(width / (font * GLYPH_WIDTH_EM)) - WRAP_LOSS_CHARS)
-    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n") if part.strip())
+    fits = max(1, int(width / (font * glyph_width_em(text))))
+    per_line = max(1, fits - WRAP_LOSS_CHARS)  # a line that wraps loses part of a word
+    return sum(
+        1 if len(part) <= fits else math.ceil(len(part) / per_line)
+        for part in text.split("\n")
+        if part.strip()
+    )
 
 
 def _text_height(
@@ -110,7 +144,9 @@ _CAPTION = re.compile(r"<caption\b.*?</caption>", re.IGNORECASE | re.DOTALL)
 
 
 def _table_height(html: str, profile: DeviceProfile) -> float:
-    """Each row's text flows across the table width (the browser sizes columns to fit)."""
+    """A row is as tall as its tallest cell; a row whose text fits across the table is
+    one line (the browser sizes columns to their content), else each cell wraps in its
+    share of the width."""
     font = profile.font_size * TABLE_SCALE
     line = font * profile.line_height
     padding = font * 0.8 + 1
@@ -121,7 +157,11 @@ def _table_height(html: str, profile: DeviceProfile) -> float:
     for row in _ROW.split(html)[1:]:
         cells = [" ".join(plain_text("<x" + cell).split()) for cell in _CELL.split(row)[1:]]
         width = max(24.0, profile.column_width - padding * max(1, len(cells)))
-        height += _line_count(" ".join(cells), width, font) * line + padding
+        lines = _line_count(" ".join(cells), width, font)
+        if lines > 1 and len(cells) > 1:
+            share = width / len(cells)
+            lines = max(_line_count(cell or "x", share, font) for cell in cells)
+        height += lines * line + padding
     return height
 
 
@@ -138,7 +178,7 @@ def _gallery_height(block: Gallery, profile: DeviceProfile) -> float:
     for start in range(0, len(images), 2):
         row = images[start:start + 2]
         tallest = max(_media_height(i.width, i.height, profile) * cell / profile.column_width
-                      for i in row)
+                      if i.src else 0.0 for i in row)
         captions = max(_text_height(plain_text(i.caption), profile, 0.85) if i.caption else 0.0
                        for i in row)
         height += tallest + captions + 8
@@ -146,19 +186,46 @@ def _gallery_height(block: Gallery, profile: DeviceProfile) -> float:
     return height + (_text_height(caption, profile, 0.85) if caption else 0.0)
 
 
-_HEADING_SCALE = {1: 1.6, 2: 1.35, 3: 1.2, 4: 1.1, 5: 1.0, 6: 1.0}
+# Body headings as the theme sets them, by the level shown: font scale, line height (None:
+# the body's) and top margin in the heading's em (the bottom margin is 1em).
+_HEADINGS: dict[int, tuple[float, float | None, float]] = {
+    1: (1.6, 1.2, 1.0), 2: (1.35, 1.25, 1.5), 3: (1.2, 1.3, 1.3),
+    4: (1.1, None, 1.2), 5: (1.1, None, 1.2), 6: (1.1, None, 1.2),
+}
+MONO_GLYPH_EM = 0.602  # advance of the theme's monospace (DejaVu Sans Mono), in em
+PRE_SCALE, PRE_LINE, PRE_PAD_EM = 0.85, 1.5, (0.6, 0.8)  # size, line height, padding
 
 
-def block_height(block: Block, text: str, profile: DeviceProfile) -> float:
-    """Estimated rendered height of a block in CSS pixels, margins included."""
+def _heading_height(text: str, level: int, profile: DeviceProfile) -> float:
+    scale, line_height, top = _HEADINGS[level]
+    font = profile.font_size * scale
+    lines = _line_count(text, profile.column_width, font)
+    return lines * font * (line_height or profile.line_height) + font * (top + 1)
+
+
+def _preformatted_height(text: str, variant: str, profile: DeviceProfile) -> float:
+    """Preformatted text wraps (pre-wrap) in a padded box; verse is set as body text."""
+    if variant == "verse":
+        return _text_height(text, profile)
+    font = profile.font_size * PRE_SCALE
+    width = profile.column_width - 2 * PRE_PAD_EM[1] * font
+    per_line = max(1, int(width / (font * MONO_GLYPH_EM)))
+    lines = sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+    return lines * font * PRE_LINE + 2 * PRE_PAD_EM[0] * font
+
+
+def block_height(block: Block, text: str, profile: DeviceProfile, level: int = 0) -> float:
+    """Estimated rendered height of a block in CSS pixels, margins included (``level``:
+    the level a heading is shown at)."""
     gap = profile.font_size * BLOCK_GAP_EM
     small = 0.85
     match block.kind:
         case "heading":
-            return _text_height(text, profile, _HEADING_SCALE[block.level]) + gap * 1.5
+            return _heading_height(text, level or block.level, profile)
         case "image":
             caption = _text_height(text, profile, small) if text else 0.0
-            return _media_height(block.width, block.height, profile) + caption + gap
+            media = _media_height(block.width, block.height, profile) if block.src else 0.0
+            return media + caption + gap
         case "video":
             return _media_height(16, 9, profile) + _text_height(text or "x", profile, small) + gap
         case "audio":
@@ -166,35 +233,92 @@ def block_height(block: Block, text: str, profile: DeviceProfile) -> float:
         case "gallery":
             return _gallery_height(block, profile) + gap
         case "preformatted":
-            return _text_height(text, profile, small, inset_em=1.6) + profile.font_size + gap
+            return _preformatted_height(text, block.variant, profile) + gap
         case "pagebreak":
-            return gap * 2
-        case "divider" | "slot":
+            return gap + 1  # a one-pixel rule, and the block margin
+        case "divider":
+            return gap + 2  # the rule's border, and the block margin
+        case "slot":
             return gap * 2
         case "related":
             return _text_height(text, profile) + profile.font_size * 2.5 + gap
         case "table":
-            return _table_height(block.html, profile) + gap
+            return _table_height(block.html, profile) + _caption_height(block, profile) + gap
         case "quote":
-            return _text_height(text, profile, 1.05, inset_em=1.2) + gap
+            return _quote_height(block, profile) + gap
         case "embed":
-            return _text_height(text, profile, 1.0, inset_em=2.2) + profile.font_size * 2 + gap
+            return _embed_height(text, profile) + gap
         case "list":
             return _text_height(text, profile, inset_em=1.4) + gap
         case "note":
             return _text_height(text, profile, small) + gap
+    if block.kind == "html":
+        return _text_height(text, profile) + _raw_media_height(block.html, profile) + gap
     return _text_height(text, profile) + gap
+
+
+_RAW_PLAYER = re.compile(r"<(?:video|audio)\b", re.IGNORECASE)
+_RAW_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_SIZE = re.compile(r'\b(width|height)="(\d{1,5})"')
+# Chromium's boxes for players in raw markup (no controls pass the sanitizer: an audio
+# player without them is not shown).
+_PLAYER_HEIGHT = {"video": 150.0, "audio": 0.0}
+
+
+def _raw_media_height(html: str, profile: DeviceProfile) -> float:
+    """Media in raw markup: an image of known size at that size (narrowed to the column),
+    players in their default box (a video with no web source)."""
+    height = 0.0
+    if "<img" in html:
+        for image in _RAW_IMAGE.finditer(html):
+            sizes = dict(_SIZE.findall(image.group(0)))
+            width, tall = int(sizes.get("width", 0)), int(sizes.get("height", 0))
+            if width and tall:
+                height += tall * min(1.0, profile.column_width / width)
+    if "<video" in html or "<audio" in html:
+        height += sum(_PLAYER_HEIGHT[m.group(0)[1:].lower()] for m in _RAW_PLAYER.finditer(html))
+    return height
+
+
+def _caption_height(block: Table, profile: DeviceProfile) -> float:
+    caption = plain_text(block.caption or "")
+    return _text_height(caption, profile, 0.85) + profile.font_size * 0.3 if caption else 0.0
+
+
+def _embed_height(text: str, profile: DeviceProfile) -> float:
+    """A bordered, padded box (0.8em by 1em) of the post's paragraphs, half a line apart."""
+    parts = [part for part in text.split("\n") if part.strip()] or [""]
+    height = sum(_text_height(part or "x", profile, inset_em=2.0) for part in parts)
+    return height + (len(parts) - 1) * profile.font_size * 0.5 + profile.font_size * 1.6 + 2
+
+
+def _quote_height(block: Quote, profile: DeviceProfile) -> float:
+    """The quote's paragraphs (half a line apart; a pull quote is set larger) and the
+    attribution under it."""
+    scale = 1.3 if block.pull else 1.05
+    parts = [part for part in plain_text(block.html).split("\n") if part.strip()]
+    font = profile.font_size * scale
+    height = sum(_text_height(part, profile, scale, inset_em=1.2) for part in parts)
+    height += max(0, len(parts) - 1) * font * 0.5
+    if block.attribution:
+        height += _text_height(block.attribution, profile, 0.85, inset_em=1.2)
+        height += profile.font_size * 0.3
+    return height
 
 
 def measure(article: Article, profile: DeviceProfile) -> list[BlockSize]:
     """Sizes of every block of ``article`` for one device profile."""
-    return [measure_block(block, profile) for block in article.blocks]
+    levels = outline_levels(article.blocks)
+    blocks = article.blocks
+    return [measure_block(block, profile, levels.get(i, 0)) for i, block in enumerate(blocks)]
 
 
-def measure_block(block: Block, profile: DeviceProfile) -> BlockSize:
+def measure_block(block: Block, profile: DeviceProfile, level: int = 0) -> BlockSize:
+    """A block's measurements; ``level`` is the level a heading is shown at (the page
+    outline's, ``outline.outline_levels``), its own when not given."""
     text = block_text(block)
     words = len(text.split()) if block.kind not in MEDIA_KINDS else 0
-    return BlockSize(block.kind, words, len(text), block_height(block, text, profile))
+    return BlockSize(block.kind, words, len(text), block_height(block, text, profile, level))
 
 
 def header_height(article: Article, profile: DeviceProfile) -> float:

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from layout.article import BLOCK_KINDS, Article, Block
 from layout.cache import ArticleMemo
 from layout.html.providers import frame_policy, player_url, provider_label
+from layout.measure.outline import outline_levels
 from layout.plan import BlockItem, LayoutPlan, PlacedUnit, PlanItem, Wall
 from layout.render.structured import description, news_article, script_json, video_object
 
@@ -76,21 +77,6 @@ def _template_name(item: PlanItem) -> str:
         return f"units/paywall-{item.variant}.html.j2"
     template: str | None = item.data.get("template")
     return template or f"units/{item.kind}.html.j2"
-
-
-def _outline_levels(blocks: Sequence[Block]) -> dict[int, int]:
-    """Heading levels that follow the page outline, by block index.
-
-    The headline is the page's h1, so body headings start at h2 and never skip a level
-    (h2 then h4 renders as h2 then h3): the outline stays valid whatever the source had.
-    A level depends only on the headings before it, so it is the same for every reader.
-    """
-    levels = {}
-    previous = 1
-    for index, block in enumerate(blocks):
-        if block.kind == "heading":
-            previous = levels[index] = max(2, min(block.level, previous + 1))
-    return levels
 
 
 def render_small(template: jinja2.Template, variables: dict[str, Any]) -> Markup:
@@ -195,7 +181,7 @@ class _ArticleMarkup:
 
     def __init__(self, env: jinja2.Environment, blocks: Sequence[Block]) -> None:
         self._env = env
-        self._levels = _outline_levels(blocks)
+        self._levels = outline_levels(blocks)
         self._blocks: dict[int, Markup] = {}
         self._units: dict[object, tuple[PlacedUnit | Wall, object, Markup]] = {}
 

@@ -45,7 +45,7 @@ def image_figure(figure: Element, context: Context) -> BlockData | None:
         return None
     caption = figcaption_of(figure)
     if text_of(figure) != (text_of(caption) if caption is not None else ""):
-        return None
+        return _image_with_loose_caption(figure, images[0], caption)
     block = image_block(images[0])
     align = alignment(figure) or _wrapper_alignment(figure)
     if align:
@@ -56,6 +56,22 @@ def image_figure(figure: Element, context: Context) -> BlockData | None:
             block["credit"] = text_of(credit)
             drop_keeping_tail(credit)
         block["caption"] = caption_markup(caption)
+    return block
+
+
+def _image_with_loose_caption(
+    figure: Element, img: Element, caption: Element | None
+) -> BlockData | None:
+    """A figure of one image and a line or two of text beside it, not in a figcaption (a
+    credit line, a caption in a paragraph): that text is what a reader reads as the
+    caption, and becomes it."""
+    if caption is not None or len(text_of(figure)) > 400:
+        return None
+    block = image_block(img)
+    drop_keeping_tail(img)
+    markup = caption_markup(figure)
+    if markup is not None:
+        block["caption"] = markup
     return block
 
 
