@@ -22,7 +22,7 @@ from pydantic import (
 )
 
 from layout.html.repair import clean_block_html, clean_inline_html
-from layout.html.sanitize import is_safe_url
+from layout.html.sanitize import is_safe_url, is_web_url
 from layout.html.text import scrub
 
 
@@ -157,13 +157,9 @@ class MediaSource(_Model):
     @field_validator("src")
     @classmethod
     def _web_src(cls, value: str) -> str:
-        if not _is_web_url(value):
+        if not is_web_url(value):
             raise ValueError("a media source is an http(s) or relative URL")
         return value
-
-
-def _is_web_url(value: str) -> bool:
-    return is_safe_url(value) and not value.lower().lstrip().startswith(("mailto:", "tel:"))
 
 
 class ListBlock(_Model):

@@ -106,11 +106,13 @@ INGEST_UNIT = "(ingest)"
 
 def _ingest_reports(article: Article, visible: int) -> list[Decision]:
     """What ingest kept without understanding it, for the blocks this reader may see (a
-    report names content: one about a gated block would leak it)."""
+    report names content: one about a gated block would leak it). A report tied to no
+    block is shown only to a reader who sees the whole article."""
+    everything = visible >= len(article.blocks)
     return [
         Decision(INGEST_UNIT, report.block, "reported", report.code, report.message)
         for report in article.reports
-        if report.block is None or report.block < visible
+        if (report.block < visible if report.block is not None else everything)
     ]
 
 

@@ -8,7 +8,7 @@ import re
 from datetime import date
 from typing import Final
 
-_YEAR = r"(?P<y>\d{4,})"
+_YEAR = r"(?P<y>\d{4,9})"  # HTML allows more digits; no real page dates past 999,999,999
 _DATE = re.compile(_YEAR + r"-(?P<m>\d\d)-(?P<d>\d\d)")
 _MONTH = re.compile(_YEAR + r"-(?P<m>\d\d)")
 _YEARLESS = re.compile(r"(?P<m>\d\d)-(?P<d>\d\d)")
@@ -82,14 +82,15 @@ def _is_zone(value: str) -> bool:
 
 
 def _is_time_with_zone(value: str) -> bool:
-    for cut in range(len(value), 0, -1):
-        if _is_time(value[:cut]) and (cut == len(value) or _is_zone(value[cut:])):
-            return True
-    return False
+    found = _TIME.match(value)
+    if found is None or not _is_time(found.group(0)):
+        return False
+    rest = value[found.end():]
+    return rest == "" or _is_zone(rest)
 
 
 def _is_year(value: str) -> bool:
-    return value.isascii() and value.isdigit() and len(value) >= 4 and int(value) > 0
+    return value.isascii() and value.isdigit() and 4 <= len(value) <= 9 and int(value) > 0
 
 
 def _is_duration(value: str) -> bool:

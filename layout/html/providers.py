@@ -247,8 +247,14 @@ def player_url(provider: str, video_id: str | None, src: str | None) -> str | No
     return _player(src, provider) if src else None
 
 
-def _player(src: str, provider: str) -> str | None:
+def audio_player_url(provider: str, src: str | None) -> str | None:
+    """The embed URL an audio card loads: its src, only if that is one of the provider's
+    own audio embed URLs."""
+    return _player(src, provider, "audio") if src else None
+
+
+def _player(src: str, provider: str, kind: FrameKind = "video") -> str | None:
     found = frame_provider(src)
-    if found is None or found.provider.name != provider or found.provider.kind != "video":
+    if found is None or found.provider.name != provider or found.provider.kind != kind:
         return None
     return found.url

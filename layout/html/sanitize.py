@@ -194,6 +194,13 @@ def is_safe_url(value: str, *, image: bool = False) -> bool:
     return image and _DATA_IMAGE.match(compact) is not None and is_valid_data_image(compact)
 
 
+def is_web_url(value: str) -> bool:
+    """A URL a browser loads as a page or a file: relative, or http(s) (read as a browser
+    reads it, controls and spaces taken out)."""
+    match = _SCHEME.match(_CONTROL.sub("", value))
+    return match is None or match.group(1).lower() in ("http", "https")
+
+
 def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
     """Per-attribute check that nh3's scheme list cannot express on its own."""
     if attribute in _URL_ATTRIBUTES:

@@ -13,11 +13,11 @@ from typing import Any
 from lxml import etree
 
 from layout.article import Article, article_from_data
-from layout.html.frames import cards_in_markup
 from layout.html.markup import markup_text, parse_fragment
 from layout.html.repair import clean_inline_html, repair_tree
 from layout.html.sanitize import MarkupTooDeep, clean_body
 from layout.html.text import scrub, strip_controls
+from layout.ingest.kept_markup import page_ready
 from layout.ingest.recognize import RECOGNIZERS, RecognizerTable
 from layout.ingest.recognize.base import BlockData
 from layout.ingest.recognize.shortcodes import NO_ADS_MARK
@@ -55,7 +55,8 @@ def ingest_html(
     if len(blocks) < count:  # the leading heading became the headline
         _shift_marks(data, walker.reports)
     data["blocks"] = [_with_frame_cards(block) for block in blocks]
-    data.setdefault("reports", walker.reports)
+    given = data.get("reports")
+    data["reports"] = [*given, *walker.reports] if isinstance(given, list) else walker.reports
     return article_from_data(data, sanitized=True)
 
 
@@ -82,22 +83,23 @@ def _read_marks(found: list[BlockData], data: dict[str, Any],
 
 def _shift_marks(data: dict[str, Any], reports: list[dict[str, Any]]) -> None:
     """The first block left the body: what points at blocks points one earlier."""
-    if data.get("teaser_end"):
-        data["teaser_end"] -= 1
+    teaser_end = data.get("teaser_end")
+    if isinstance(teaser_end, int) and not isinstance(teaser_end, bool) and teaser_end > 0:
+        data["teaser_end"] = teaser_end - 1
     for report in reports:
         if report["block"]:
             report["block"] -= 1
 
 
 def _with_frame_cards(block: BlockData) -> BlockData:
-    """Known players' frames, read by the walk (a video player is a video card by now),
-    become click-to-load cards in the markup that is kept."""
+    """The markup a block keeps, made page-ready (``kept_markup``): known players' frames
+    are click-to-load cards by now, a video player's frame a video card."""
     if block.get("html"):
-        block["html"] = cards_in_markup(block["html"])
+        block["html"] = page_ready(block["html"])
     if block["kind"] == "list":
-        block["items"] = [cards_in_markup(item) for item in block["items"]]
+        block["items"] = [page_ready(item) for item in block["items"]]
     if block.get("caption"):
-        block["caption"] = cards_in_markup(block["caption"])
+        block["caption"] = page_ready(block["caption"])
     for image in block.get("images", ()):
         _with_frame_cards(image)
     return block

@@ -135,41 +135,35 @@ class Walker:
             self.found.extend(image_block(img) for img in images)
 
     def _element(self, element: etree._Element) -> None:
+        """One block-level element: the first recognizer's blocks, a paragraph, raw
+        markup, or a wrapper unwrapped in place. A WordPress block's wrapper is walked
+        like any wrapper, with its block as the context its content is recognised in.
+        The recursion is two frames a level (this and ``_children``), which is what
+        MAX_SUPPORTED_DEPTH counts on: everything is done in this frame."""
         tag = element.tag
-        if BLOCK_ATTRIBUTE in element.attrib:
-            self._wordpress_block(element)
-            return
-        recognized = self._recognizers.recognize(element, self._context)
-        if recognized is not None:
-            self.found.extend(as_list(recognized[1]))
-        elif tag == "p":
-            self._paragraph(element)
-        elif tag not in _WRAPPERS and tag not in PHRASING:
-            self.found.append(raw_markup(element))
-        elif tag not in PHRASING and self._phrasing_only(element):
-            self._paragraph(element)
-        else:
-            # A wrapper: unwrapped in place. The recursion is two frames a level (this
-            # and ``_children``), which is what MAX_SUPPORTED_DEPTH counts on.
-            self._children(element)
-            self._flush()
-
-    def _wordpress_block(self, wrapper: etree._Element) -> None:
-        """A WordPress block's wrapper: its content is walked with the block's comment
-        as the context the recognizers see."""
+        wordpress = BLOCK_ATTRIBUTE in element.attrib
         outer = self._wordpress
-        self._wordpress = block_of(wrapper)
-        self._context = self._make_context()
+        if wordpress:
+            self._set_wordpress(block_of(element))
         try:
-            recognized = self._recognizers.recognize(wrapper, self._context)
+            recognized = self._recognizers.recognize(element, self._context)
             if recognized is not None:
                 self.found.extend(as_list(recognized[1]))
+            elif tag == "p" or (tag not in PHRASING and tag in _WRAPPERS
+                                and self._phrasing_only(element)):
+                self._paragraph(element)
+            elif tag not in _WRAPPERS and tag not in PHRASING:
+                self.found.append(raw_markup(element))
             else:
-                self._children(wrapper)
+                self._children(element)
                 self._flush()
         finally:
-            self._wordpress = outer
-            self._context = self._make_context()
+            if wordpress:
+                self._set_wordpress(outer)
+
+    def _set_wordpress(self, block: WordPressBlock | None) -> None:
+        self._wordpress = block
+        self._context = self._make_context()
 
     def _paragraph(self, element: etree._Element) -> None:
         if not self._phrasing_only(element):

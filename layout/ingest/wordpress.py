@@ -27,14 +27,17 @@ ATTRS_ATTRIBUTE: Final = "data-wp-attrs"
 MARK_ATTRIBUTE: Final = "data-wp-mark"
 WORDPRESS_ATTRIBUTES: Final = (BLOCK_ATTRIBUTE, ATTRS_ATTRIBUTE, MARK_ATTRIBUTE, "data-wp-void")
 
-# The block delimiter of WordPress's block grammar: an optional closer's slash, the name
-# (``core/`` is implied when there is no namespace), JSON attributes, a void block's slash.
+# The inside of a block delimiter comment in WordPress's block grammar: an optional
+# closer's slash, the name (``core/`` is implied when there is no namespace), JSON
+# attributes, a void block's slash. Matched against one comment's text at a time.
 _DELIMITER: Final = re.compile(
-    r"<!--\s+(?P<close>/)?wp:(?P<name>[a-z][a-z0-9_-]*(?:/[a-z][a-z0-9_-]*)?)\s+"
-    r"(?P<attrs>\{.*?\}\s+)?(?P<void>/)?-->",
+    r"\s+(?P<close>/)?wp:(?P<name>[a-z][a-z0-9_-]*(?:/[a-z][a-z0-9_-]*)?)\s+"
+    r"(?P<attrs>\{.*\}\s+)?(?P<void>/)?",
     re.DOTALL,
 )
-_MARK: Final = re.compile(r"<!--(?P<mark>more|nextpage|noteaser)(?:\s[^>]*?)?-->")
+_MARK: Final = re.compile(r"(?P<mark>more|nextpage|noteaser)(?:\s.*)?", re.DOTALL)
+# The walk's own attributes, should the input carry them: renamed out of the allowlist.
+_FORGED: Final = re.compile(r"data-wp-", re.IGNORECASE)
 # Blocks that only ever sit inside a list: a wrapper there would break the list.
 _IN_LISTS: Final = frozenset({"list-item", "social-link"})
 
@@ -52,16 +55,92 @@ class WordPressBlock:
         return value if isinstance(value, str) and value.strip() else None
 
 
+_CAPTION_OPEN: Final = "[caption"
+_CAPTION_CLOSE: Final = "[/caption]"
+_CAPTION_ATTRS: Final = re.compile(r"\[caption\b([^\]]{0,500})\]")
+_CAPTIONED_IMAGE: Final = re.compile(
+    r"\s*(?:<a\b[^>]{0,2000}>\s*)?<img\b[^>]{0,4000}>(?:\s*</a>)?", re.IGNORECASE
+)
+_ALIGN_WORD: Final = re.compile(r"\balign\s*=\s*[\"']?(align(?:left|right|center|none))")
+
+
+def expand_captions(html: str) -> str:
+    """The classic editor's ``[caption ...]<img ...> Text[/caption]`` as the figure
+    WordPress shows for it: the image, then the text as its caption. Read with plain
+    searches, so a post full of unclosed shortcodes costs one pass."""
+    if _CAPTION_OPEN not in html:
+        return html
+    parts: list[str] = []
+    position, end = 0, -1
+    while True:
+        start = html.find(_CAPTION_OPEN, position)
+        if start < 0:
+            break
+        if end < start:  # the next close after this opening (searched for once)
+            end = html.find(_CAPTION_CLOSE, start)
+            if end < 0:
+                break
+        opening = _CAPTION_ATTRS.match(html, start)
+        if opening is None or opening.end() > end:
+            parts.append(html[position:start + 1])
+            position = start + 1
+            continue
+        inner = html[opening.end():end]
+        image = _CAPTIONED_IMAGE.match(inner)
+        if image is None:
+            parts.append(html[position:end + len(_CAPTION_CLOSE)])
+        else:
+            align = _ALIGN_WORD.search(opening.group(1))
+            classes = "wp-caption" + (f" {align.group(1)}" if align else "")
+            parts.append(html[position:start])
+            parts.append(f'<figure class="{classes}">{image.group(0)}'
+                         f"<figcaption>{inner[image.end():]}</figcaption></figure>")
+        position = end + len(_CAPTION_CLOSE)
+    parts.append(html[position:])
+    return "".join(parts)
+
+
 def has_block_markup(html: str) -> bool:
     return "<!--" in html and ("wp:" in html or "<!--more" in html or "<!--nextpage" in html)
 
 
 def mark_blocks(html: str) -> str:
-    """Block comments as wrapper elements, editor marks as marked rules (see the module)."""
+    """Block comments as wrapper elements, editor marks as marked rules (see the module),
+    caption shortcodes as figures. Attributes of the input that look like the walk's own
+    are renamed first, so only the comments can give a block its attributes."""
+    if "data-wp-" in html or "DATA-WP-" in html.upper():
+        html = _FORGED.sub("data-source-wp-", html)
+    html = expand_captions(html)
     if not has_block_markup(html):
         return html
-    html = _DELIMITER.sub(_delimiter, html)
-    return _MARK.sub(lambda mark: f'<hr {MARK_ATTRIBUTE}="{mark.group("mark")}">', html)
+    return _comments(html)
+
+
+def _comments(html: str) -> str:
+    """Every comment read once, from ``<!--`` to its ``-->``: a block delimiter or an
+    editor's mark is replaced, any other comment kept for the sanitizer to drop."""
+    parts: list[str] = []
+    position = 0
+    while (start := html.find("<!--", position)) >= 0:
+        end = html.find("-->", start + 4)
+        if end < 0:
+            break
+        body = html[start + 4:end]
+        parts.append(html[position:start])
+        parts.append(_replacement(body) or html[start:end + 3])
+        position = end + 3
+    parts.append(html[position:])
+    return "".join(parts)
+
+
+def _replacement(body: str) -> str | None:
+    delimiter = _DELIMITER.fullmatch(body)
+    if delimiter is not None:
+        return _delimiter(delimiter)
+    mark = _MARK.fullmatch(body)
+    if mark is not None:
+        return f'<hr {MARK_ATTRIBUTE}="{mark.group("mark")}">'
+    return None
 
 
 def _delimiter(match: re.Match[str]) -> str:

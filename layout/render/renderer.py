@@ -17,7 +17,12 @@ from markupsafe import Markup
 
 from layout.article import BLOCK_KINDS, Article, Block
 from layout.cache import ArticleMemo
-from layout.html.providers import frame_policy, player_url, provider_label
+from layout.html.providers import (
+    audio_player_url,
+    frame_policy,
+    player_url,
+    provider_label,
+)
 from layout.measure.outline import outline_levels
 from layout.plan import BlockItem, LayoutPlan, PlacedUnit, PlanItem, Wall
 from layout.render.structured import description, news_article, script_json, video_object
@@ -61,6 +66,7 @@ def make_environment(theme_dirs: Iterable[Path]) -> jinja2.Environment:
     env.filters["provider_label"] = provider_label
     env.filters["html_datetime"] = html_datetime
     env.globals["player_url"] = player_url
+    env.globals["audio_player_url"] = audio_player_url
     env.globals["frame_policy"] = frame_policy
     env.globals["video_json_ld"] = video_object
     return env

@@ -31,7 +31,7 @@ class Open(BaseModel):
 Alignment = Literal["left", "right", "center"]
 
 # JSON numbers and booleans as the schema types them: a string "800" is not a width.
-Number = Annotated[float, NoCoercion()]
+Number = Annotated[float, NoCoercion(), Field(allow_inf_nan=False)]  # 1e400 reads as inf
 Integer = Annotated[int, NoCoercion()]
 Flag = Annotated[bool, NoCoercion()]
 

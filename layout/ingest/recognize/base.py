@@ -70,6 +70,17 @@ def alignment(element: Element) -> str | None:
     return next((ALIGN_CLASSES[c] for c in classes(element) if c in ALIGN_CLASSES), None)
 
 
+MEDIA_TAGS: Final = ("img", "iframe", "video", "audio", "table")
+
+
+def holds_media(element: Element, *, besides: str = "") -> bool:
+    """True when the element holds media (an image, frame, player or table) other than
+    the kinds named in ``besides``: a rule that reads one kind of media must not take a
+    figure that also holds another, which it would lose."""
+    allowed = set(besides.split())
+    return any(True for _ in element.iter(*(tag for tag in MEDIA_TAGS if tag not in allowed)))
+
+
 def element_children(element: Element) -> list[Element]:
     return [child for child in element if isinstance(child.tag, str)]
 

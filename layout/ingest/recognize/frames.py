@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from layout.html.markup import outer_html, text_of
 from layout.html.providers import default_frame_title, frame_provider
-from layout.ingest.recognize.base import BlockData, Context, Element
+from layout.ingest.recognize.base import BlockData, Context, Element, holds_media
 from layout.ingest.recognize.captions import (
     caption_markup,
     figcaption_of,
@@ -55,7 +55,7 @@ def _lone_frame(element: Element) -> tuple[Element | None, Element | None]:
     if element.tag == "iframe":
         return element, None
     frames = list(element.iter("iframe"))
-    if len(frames) != 1 or next(element.iter("img"), None) is not None:
+    if len(frames) != 1 or holds_media(element, besides="iframe"):
         return None, None
     caption = figcaption_of(element)
     return (frames[0], caption) if only_caption_text(element, caption) else (None, None)

@@ -8,7 +8,14 @@ from typing import Final
 from layout.html.markup import drop_keeping_tail, text_of
 from layout.html.sanitize import LAZY_SOURCES
 from layout.html.values import ascii_int
-from layout.ingest.recognize.base import BlockData, Context, Element, alignment, classes
+from layout.ingest.recognize.base import (
+    BlockData,
+    Context,
+    Element,
+    alignment,
+    classes,
+    holds_media,
+)
 from layout.ingest.recognize.captions import caption_markup, figcaption_of
 
 _GALLERY_CLASSES: Final = frozenset(
@@ -87,10 +94,10 @@ def gallery(element: Element, context: Context) -> BlockData | None:
     if not marked and element.tag != "figure":
         return None
     items = _gallery_items(element)
-    if len(items) < 2 and not (marked and items):
+    if (len(items) < 2 and not (marked and items)) or holds_media(element, besides="img"):
         return None
     caption = _own_caption(element)
-    if len("".join(text_of(element).split())) != len("".join(_texts(items, caption).split())):
+    if not _only_captions(element, items, caption):
         return None  # text that is no caption: not only images
     images = [_with_caption(image_block(img), cap) for img, cap in items]
     block: BlockData = {"kind": "gallery", "images": images}
@@ -119,18 +126,27 @@ def _gallery_items(element: Element) -> list[tuple[Element, Element | None]]:
 
 def _own_caption(element: Element) -> Element | None:
     """The gallery's own caption: a figcaption that is not one image's."""
+    holding = {id(a) for img in element.iter("img") for a in img.iterancestors()}
     for caption in element.iter("figcaption"):
         holder = caption.getparent()
-        if holder is element or (holder is not None and next(holder.iter("img"), None) is None):
+        if holder is element or (holder is not None and id(holder) not in holding):
             return caption
     return None
 
 
-def _texts(items: list[tuple[Element, Element | None]], caption: Element | None) -> str:
-    seen = {id(cap): text_of(cap) for _, cap in items if cap is not None}
+def _only_captions(
+    element: Element, items: list[tuple[Element, Element | None]], caption: Element | None
+) -> bool:
+    """True when the element's text is its captions' text, in order, and nothing else (a
+    caption inside another caption counts as text of its own)."""
+    captions = {id(cap): cap for _, cap in items if cap is not None}
     if caption is not None:
-        seen[id(caption)] = text_of(caption)
-    return " ".join(seen.values())
+        captions[id(caption)] = caption
+    ordered = [node for node in element.iter("figcaption") if id(node) in captions]
+    if any(id(a) in captions for node in ordered for a in node.iterancestors("figcaption")):
+        return False
+    shown = "".join(text_of(node) for node in ordered)
+    return "".join(text_of(element).split()) == "".join(shown.split())
 
 
 def _with_caption(block: BlockData, caption: Element | None) -> BlockData:

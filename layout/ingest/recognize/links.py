@@ -16,6 +16,7 @@ from layout.ingest.recognize.base import (
     alignment,
     classes,
     element_children,
+    holds_media,
 )
 
 _ACTION_CLASSES: Final = frozenset(
@@ -29,7 +30,7 @@ def actions(element: Element, context: Context) -> BlockData | None:
     if not classes(element) & _ACTION_CLASSES and not context.in_block("buttons", "button", "file"):
         return None
     links = list(element.iter("a"))
-    if not links or not text_of(element):
+    if not links or not text_of(element) or holds_media(element):
         return None
     parts = [clean_inline_html(_link_markup(link), limits=None) for link in links if text_of(link)]
     linked = "".join(text_of(link) for link in links)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from layout.html.sanitize import is_safe_url
-from layout.ingest.recognize.base import BlockData, Context, Element
+from layout.html.sanitize import is_web_url
+from layout.ingest.recognize.base import BlockData, Context, Element, holds_media
 from layout.ingest.recognize.captions import caption_markup, figcaption_of, only_caption_text
 
 _MIME_TYPE: Final = re.compile(r"[\w.+-]{1,40}/[\w.+-]{1,60}", re.ASCII)
@@ -27,7 +27,8 @@ def _player(element: Element, tag: str) -> BlockData | None:
     else:
         players = list(element.iter(tag))
         caption = figcaption_of(element)
-        if len(players) != 1 or not only_caption_text(element, caption):
+        lone = len(players) == 1 and not holds_media(element, besides=tag)
+        if not lone or not only_caption_text(element, caption):
             return None
         player = players[0]
     sources = media_sources(player)
@@ -47,18 +48,14 @@ def media_sources(player: Element) -> list[dict[str, str]]:
     """The player's own src and its ``<source>`` children, web URLs only."""
     found: list[dict[str, str]] = []
     src = (player.get("src") or "").strip()
-    if src and _web(src):
+    if src and is_web_url(src):
         found.append({"src": src})
     for source in player.iter("source"):
         url = (source.get("src") or "").strip()
-        if url and _web(url):
+        if url and is_web_url(url):
             entry = {"src": url}
             kind = (source.get("type") or "").split(";")[0].strip()
             if _MIME_TYPE.fullmatch(kind):
                 entry["type"] = kind
             found.append(entry)
     return found
-
-
-def _web(url: str) -> bool:
-    return is_safe_url(url) and not url.lower().startswith(("mailto:", "tel:"))

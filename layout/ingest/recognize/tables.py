@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from layout.html.markup import outer_html, text_of
-from layout.ingest.recognize.base import BlockData, Context, Element, alignment
+from layout.ingest.recognize.base import BlockData, Context, Element, alignment, holds_media
 from layout.ingest.recognize.captions import caption_markup, figcaption_of
 from layout.ingest.wordpress import strip_wordpress_attributes
 
@@ -16,7 +16,7 @@ def table(element: Element, context: Context) -> BlockData | None:
 def table_figure(figure: Element, context: Context) -> BlockData | None:
     tables = list(figure.iter("table"))
     caption = figcaption_of(figure)
-    if len(tables) != 1:
+    if len(tables) != 1 or holds_media(figure, besides="table"):
         return None
     own = text_of(tables[0]) + (" " + text_of(caption) if caption is not None else "")
     if "".join(text_of(figure).split()) != "".join(own.split()):

@@ -7,9 +7,9 @@ the reader never gets the bare URL as a paragraph."""
 from __future__ import annotations
 
 from layout.html.markup import text_of
-from layout.html.sanitize import is_safe_url
+from layout.html.sanitize import is_web_url
 from layout.ingest.media_urls import media_page
-from layout.ingest.recognize.base import BlockData, Context, Element, classes
+from layout.ingest.recognize.base import BlockData, Context, Element, classes, holds_media
 from layout.ingest.recognize.captions import caption_markup, figcaption_of
 
 
@@ -22,11 +22,15 @@ def wordpress_embed(element: Element, context: Context) -> BlockData | None:
     url = (context.wordpress.text("url") if context.wordpress else None) or (
         text_of(wrapper) if wrapper is not None else ""
     )
-    has_frame = next(element.iter("iframe"), None) is not None
-    if not url or " " in url or not is_safe_url(url) or has_frame:
+    if not url or " " in url or not is_web_url(url) or holds_media(element):
         return None  # a player's markup (the frame rules read it) or not one URL
+    figcaption = figcaption_of(element)
+    shown = (text_of(wrapper) if wrapper is not None else "") + (
+        text_of(figcaption) if figcaption is not None else "")
+    if "".join(text_of(element).split()) != "".join(shown.split()):
+        return None  # more than the URL and its caption: the walk reads the rest
     block = _from_url(url, context)
-    caption = caption_markup(figcaption_of(element))
+    caption = caption_markup(figcaption)
     if caption is not None:
         block["caption"] = caption
     return block

@@ -1,0 +1,56 @@
+"""The markup ingest keeps (raw blocks, list items, quotes, captions) made page-ready:
+known players' frames become click-to-load cards, players of the publisher's files that no
+rule read become links to their files, and the walk's WordPress attributes go.
+
+The body cleaner lets ``video``, ``audio`` and ``source`` through only for the players'
+rules to read; left in kept markup they would show nothing (their controls do not pass),
+hiding their fallback text. So each becomes its content, followed by a link to each file.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from lxml import etree
+
+from layout.html.frames import cards_in_markup
+from layout.html.markup import inner_html, parse_fragment
+from layout.html.sanitize import is_web_url
+from layout.ingest.wordpress import strip_wordpress_attributes
+
+_MARKERS: Final = ("<video", "<audio", "<source", "data-wp-")
+_LINK_TEXT: Final = {"video": "Video file", "audio": "Audio file"}
+
+
+def page_ready(markup: str) -> str:
+    if any(marker in markup for marker in _MARKERS):
+        root = parse_fragment(markup)
+        _players_to_links(root)
+        strip_wordpress_attributes(root)
+        markup = inner_html(root)
+    return cards_in_markup(markup)
+
+
+def _players_to_links(root: etree._Element) -> None:
+    players = list(root.iter("video", "audio"))
+    for player in reversed(players):  # inner ones first
+        sources = [player.get("src")] + [s.get("src") for s in player.iter("source")]
+        for url in dict.fromkeys(u.strip() for u in sources if u and is_web_url(u.strip())):
+            _append_text(player, " ")
+            link = etree.SubElement(player, "a", {"href": url})
+            link.text = _LINK_TEXT[player.tag]
+            link.tail = " "
+    for source in list(root.iter("source")):
+        source.tag = "layout-source"
+    for player in players:
+        player.tag = "layout-player"
+    etree.strip_tags(root, "layout-player", "layout-source")
+
+
+def _append_text(element: etree._Element, text: str) -> None:
+    """Text at the end of an element's content."""
+    if len(element):
+        last = element[-1]
+        last.tail = (last.tail or "") + text
+    else:
+        element.text = (element.text or "") + text
