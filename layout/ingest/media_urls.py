@@ -91,6 +91,18 @@ def media_page(url: str) -> MediaPage | None:
     return None
 
 
+def player_block(url: str) -> dict[str, object] | None:
+    """A video or audio block for a page URL of a provider's player (a YouTube watch
+    page, a Spotify episode), or None for any other address."""
+    page = media_page(url)
+    if page is None or page.player is None or page.kind == "social":
+        return None
+    if page.kind == "video":
+        return {"kind": "video", "provider": page.provider, "video_id": page.media_id,
+                "src": page.player, "title": ""}
+    return {"kind": "audio", "provider": page.provider, "src": page.player}
+
+
 def _player(form: PageForm, media_id: str | None, page: str) -> str | None:
     """The player's URL, only if the provider table accepts it as that provider's."""
     if form.player is None:

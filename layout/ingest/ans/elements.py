@@ -20,6 +20,7 @@ from layout.ingest.ans import media
 from layout.ingest.ans.context import Context
 from layout.ingest.ans.markup import escape, flow_markup, humanize, plain, slug
 from layout.ingest.ans.models import Reference
+from layout.ingest.media_urls import player_block
 
 Block = dict[str, Any]
 Converter = Callable[[Any, Context], list[Block]]
@@ -166,6 +167,9 @@ def oembed_response(element: ans.OembedResponse, ctx: Context) -> list[Block]:
     url = next((u for u in (raw.get("url"), referent) if _is_web_url(u)), None)
     name = element.subtype or _string(raw.get("provider_name"))
     title = _string(raw.get("title")) or ""
+    player = player_block(url) if url else None
+    if player is not None:  # a video or podcast: its player's card, not the provider's markup
+        return [{**player, "title": title[:500]}]
     return [{"kind": "embed", "provider": slug(name, "oembed"), "url": url,
              "html": _string(raw.get("html")) or "", "title": title[:500]}]
 

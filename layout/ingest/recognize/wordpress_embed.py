@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from layout.html.markup import text_of
 from layout.html.sanitize import is_web_url
-from layout.ingest.media_urls import media_page
+from layout.ingest.media_urls import media_page, player_block
 from layout.ingest.recognize.base import BlockData, Context, Element, classes, holds_media
 from layout.ingest.recognize.captions import caption_markup, figcaption_of
 
@@ -43,13 +43,11 @@ def _is_embed(element: Element, context: Context) -> bool:
 
 
 def _from_url(url: str, context: Context) -> BlockData:
+    player = player_block(url)
+    if player is not None:
+        return player
     page = media_page(url)
     slug = context.wordpress.text("providerNameSlug") if context.wordpress else None
-    if page is not None and page.kind == "video" and page.player is not None:
-        return {"kind": "video", "provider": page.provider, "video_id": page.media_id,
-                "src": page.player, "title": ""}
-    if page is not None and page.kind == "audio" and page.player is not None:
-        return {"kind": "audio", "provider": page.provider, "src": page.player}
     provider = page.provider if page is not None else (slug or "link")
     return {"kind": "embed", "provider": _provider_name(provider), "url": url, "html": ""}
 

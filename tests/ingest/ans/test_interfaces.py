@@ -176,3 +176,16 @@ def test_nesting_within_the_limit_is_read() -> None:
         element = {"type": "quote", "content_elements": [copy.deepcopy(element)]}
     (block,) = article_from_json(json.dumps(story(element)), source="q.json").blocks
     assert block.kind == "quote" and "deep" in block.html
+
+
+@pytest.mark.parametrize(("url", "kind", "provider"), [
+    ("https://www.youtube.com/watch?v=dQw4w9WgXcQ", "video", "youtube"),
+    ("https://open.spotify.com/episode/4rOoJ6Egrf8K2IrywzwOMk", "audio", "spotify"),
+    ("https://twitter.com/paper/status/1234", "embed", "twitter"),
+])
+def test_an_oembed_of_a_player_is_that_players_card(url: str, kind: str, provider: str) -> None:
+    element = json.loads((FIXTURES / "oembed-response-fixture-good.json").read_text())
+    element["raw_oembed"]["url"] = url
+    element["subtype"] = provider
+    [block] = article_from_ans(story(element), source="s.json").blocks
+    assert (block.kind, getattr(block, "provider", None)) == (kind, provider)
