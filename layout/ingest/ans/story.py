@@ -27,7 +27,9 @@ from layout.locate import problems_from_validation
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 RTL_LANGUAGES: Final = frozenset({"ar", "dv", "fa", "he", "ps", "ur", "yi"})
 # Content codes (``content_restrictions.content_code``) by the access they mean. Codes
-# are each publisher's own; one that is not listed leaves the rules' default.
+# are each publisher's own; one that is not listed is read as premium: a story its
+# publisher restricted in a way not understood here stays behind the wall (a free story
+# walled by mistake shows; a paid one given away does not come back).
 ACCESS_CODES: Final = {
     "free": "free", "open": "free", "public": "free", "none": "free", "unlocked": "free",
     "metered": "metered", "meter": "metered", "registered": "metered",
@@ -128,5 +130,7 @@ def _language(language: str | None) -> str:
 
 def _access(story: Story) -> str | None:
     restrictions = story.content_restrictions
-    code = (restrictions.content_code or "") if restrictions is not None else ""
-    return ACCESS_CODES.get(code.strip().lower())
+    code = ((restrictions.content_code or "") if restrictions is not None else "").strip()
+    if not code:
+        return None  # no restriction given: the rules' default
+    return ACCESS_CODES.get(code.lower(), "premium")

@@ -147,10 +147,15 @@ def test_quote_pull_and_citation_and_table_escaping() -> None:
 
 
 @pytest.mark.parametrize(("code", "access"), [("free", "free"), ("Premium", "premium"),
-                                              ("metered", "metered"), ("green", "metered")])
+                                              ("metered", "metered"), ("green", "premium")])
 def test_content_codes(code: str, access: str) -> None:
+    """A code the engine does not know keeps the story behind the wall."""
     data = story(content_restrictions={"content_code": code})
     assert article_from_ans(data, source="s").access == access
+
+
+def test_a_story_without_a_content_code_takes_the_rules_default() -> None:
+    assert article_from_ans(story(), source="s").access == "metered"
 
 
 def test_header_levels_are_clamped_and_odd_values_refused() -> None:
