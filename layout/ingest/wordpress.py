@@ -36,8 +36,11 @@ _DELIMITER: Final = re.compile(
     re.DOTALL,
 )
 _MARK: Final = re.compile(r"(?P<mark>more|nextpage|noteaser)(?:\s.*)?", re.DOTALL)
-# The walk's own attributes, should the input carry them: renamed out of the allowlist.
+# The walk's own attributes, should the input's tags carry them: renamed out of the
+# allowlist. A tag is read as the HTML tokenizer reads it (a quoted value may hold ">"), and
+# text outside tags is left as it is (an article may show "data-wp-block" as text).
 _FORGED: Final = re.compile(r"data-wp-", re.IGNORECASE)
+_TAG: Final = re.compile(r"""<[A-Za-z](?:[^<>"']|"[^"]*"|'[^']*')*>?""")
 # Blocks that only ever sit inside a list: a wrapper there would break the list.
 _IN_LISTS: Final = frozenset({"list-item", "social-link"})
 
@@ -108,8 +111,8 @@ def mark_blocks(html: str) -> str:
     """Block comments as wrapper elements, editor marks as marked rules (see the module),
     caption shortcodes as figures. Attributes of the input that look like the walk's own
     are renamed first, so only the comments can give a block its attributes."""
-    if "data-wp-" in html or "DATA-WP-" in html.upper():
-        html = _FORGED.sub("data-source-wp-", html)
+    if _FORGED.search(html):
+        html = _TAG.sub(lambda tag: _FORGED.sub("data-source-wp-", tag.group(0)), html)
     html = expand_captions(html)
     if not has_block_markup(html):
         return html

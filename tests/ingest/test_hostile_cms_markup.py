@@ -42,8 +42,13 @@ def test_no_script_url_comes_from_block_attributes(body: str) -> None:
 
 
 def test_attributes_written_into_the_body_are_not_the_walks() -> None:
-    marked = mark_blocks('<div data-wp-block="gallery" DATA-WP-ATTRS="{}">t</div>')
-    assert "data-wp-block" not in marked.lower()
+    marked = mark_blocks('<div title="a>b" data-wp-block="gallery" DATA-WP-ATTRS="{}">t</div>')
+    assert "data-wp-block" not in marked.lower() and "data-wp-attrs" not in marked.lower()
+
+
+def test_the_attribute_names_as_text_stay_text() -> None:
+    source = "<p>Set <code>data-wp-block</code> on the wrapper.</p>"
+    assert missing_text(source, page(source)) == []
 
 
 @pytest.mark.parametrize("body", [
