@@ -126,10 +126,12 @@ def _gallery_items(element: Element) -> list[tuple[Element, Element | None]]:
 
 def _own_caption(element: Element) -> Element | None:
     """The gallery's own caption: a figcaption that is not one image's."""
-    holding = {id(a) for img in element.iter("img") for a in img.iterancestors()}
+    # The elements themselves, not their id(): lxml makes a new proxy for an element
+    # whose last one was freed, so an id() held past its proxy names nothing reliably.
+    holding = {a for img in element.iter("img") for a in img.iterancestors()}
     for caption in element.iter("figcaption"):
         holder = caption.getparent()
-        if holder is element or (holder is not None and id(holder) not in holding):
+        if holder is element or (holder is not None and holder not in holding):
             return caption
     return None
 
@@ -139,11 +141,11 @@ def _only_captions(
 ) -> bool:
     """True when the element's text is its captions' text, in order, and nothing else (a
     caption inside another caption counts as text of its own)."""
-    captions = {id(cap): cap for _, cap in items if cap is not None}
+    captions = {cap for _, cap in items if cap is not None}
     if caption is not None:
-        captions[id(caption)] = caption
-    ordered = [node for node in element.iter("figcaption") if id(node) in captions]
-    if any(id(a) in captions for node in ordered for a in node.iterancestors("figcaption")):
+        captions.add(caption)
+    ordered = [node for node in element.iter("figcaption") if node in captions]
+    if any(a in captions for node in ordered for a in node.iterancestors("figcaption")):
         return False
     shown = "".join(text_of(node) for node in ordered)
     return "".join(text_of(element).split()) == "".join(shown.split())
