@@ -29,90 +29,12 @@ from typing import Final
 
 import nh3
 
+from layout.html.elements import BLOCK, PHRASING
 from layout.html.grammar import is_valid_data_image
 from layout.html.markup import inner_html, parse_fragment
 from layout.html.text import strip_controls
 from layout.limits import DEFAULT_LIMITS, Limits
 
-PHRASING: Final = frozenset(
-    [
-        "a",
-        "abbr",
-        "b",
-        "bdi",
-        "bdo",
-        "br",
-        "cite",
-        "code",
-        "data",
-        "del",
-        "dfn",
-        "em",
-        "i",
-        "img",
-        "ins",
-        "kbd",
-        "mark",
-        "q",
-        "rp",
-        "rt",
-        "ruby",
-        "s",
-        "samp",
-        "small",
-        "span",
-        "strong",
-        "sub",
-        "sup",
-        "time",
-        "u",
-        "var",
-    ]
-)
-BLOCK: Final = frozenset(
-    [
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "caption",
-        "col",
-        "colgroup",
-        "dd",
-        "details",
-        "div",
-        "dl",
-        "dt",
-        "figcaption",
-        "figure",
-        "footer",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hgroup",
-        "hr",
-        "li",
-        "main",
-        "nav",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "summary",
-        "table",
-        "tbody",
-        "td",
-        "tfoot",
-        "th",
-        "thead",
-        "tr",
-        "ul",
-    ]
-)
 # Elements whose content is never text a reader sees: removed with everything inside.
 # ``noscript`` is a fallback that a scripting browser never shows, and ``iframe`` content is
 # fallback text no current browser shows either.

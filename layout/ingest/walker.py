@@ -8,8 +8,8 @@ from typing import Any
 
 from lxml import etree
 
+from layout.html.elements import PHRASING
 from layout.html.markup import inner_html, outer_html, text_of
-from layout.html.sanitize import PHRASING
 from layout.ingest.recognize import RECOGNIZERS, Context, RecognizerTable
 from layout.ingest.recognize.base import BlockData, alignment, as_list
 from layout.ingest.recognize.images import image_block

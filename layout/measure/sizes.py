@@ -15,6 +15,7 @@ from html import unescape
 
 from layout.article import Article, Block, Gallery, Quote, Table
 from layout.measure.devices import DeviceProfile
+from layout.measure.lines import line_count
 from layout.measure.outline import outline_levels
 
 _TAG = re.compile(r"<[^>]*>")
@@ -22,28 +23,7 @@ _PRE = re.compile(r"<pre\b.*?</pre>", re.IGNORECASE | re.DOTALL)
 _BREAK = re.compile(r"<br\s*/?>|</(?:p|li|tr|dd|dt|h\d|div)>", re.IGNORECASE)
 
 
-GLYPH_WIDTH_EM = 0.52  # average advance of body text in the theme's serif (DejaVu Serif), in em
-# The advance of each printable ASCII character in the theme's serif (DejaVu Serif Book), in
-# thousandths of an em, as Chromium measures it: a text's own mix of narrow and wide
-# letters sets how much of it fits on a line. Other characters count as the average.
-_ADVANCES: dict[str, int] = {
-    ' ': 318, '!': 402, '"': 460, '#': 838, '$': 636, '%': 950, '&': 890, "'": 275, '(': 390,
-    ')': 390, '*': 500, '+': 838, ',': 318, '-': 338, '.': 318, '/': 337, '0': 636, '1': 636,
-    '2': 636, '3': 636, '4': 636, '5': 636, '6': 636, '7': 636, '8': 636, '9': 636, ':': 337,
-    ';': 337, '<': 838, '=': 838, '>': 838, '?': 536, '@': 1000, 'A': 722, 'B': 735, 'C': 765,
-    'D': 802, 'E': 730, 'F': 694, 'G': 799, 'H': 872, 'I': 395, 'J': 401, 'K': 747, 'L': 664,
-    'M': 1024, 'N': 875, 'O': 820, 'P': 673, 'Q': 820, 'R': 753, 'S': 685, 'T': 667, 'U': 843,
-    'V': 722, 'W': 1028, 'X': 712, 'Y': 660, 'Z': 695, '[': 390, '\\': 337, ']': 390, '^': 838,
-    '_': 500, '`': 500, 'a': 596, 'b': 640, 'c': 560, 'd': 640, 'e': 592, 'f': 370, 'g': 640,
-    'h': 644, 'i': 320, 'j': 310, 'k': 606, 'l': 320, 'm': 948, 'n': 644, 'o': 602, 'p': 640,
-    'q': 640, 'r': 478, 's': 513, 't': 402, 'u': 644, 'v': 565, 'w': 856, 'x': 564, 'y': 565,
-    'z': 527, '{': 636, '|': 337, '}': 636, '~': 838,
-}
-_ADVANCE_TABLE = bytes(
-    round(_ADVANCES.get(chr(byte), GLYPH_WIDTH_EM * 1000) / 10) for byte in range(256)
-)
 BLOCK_GAP_EM = 1.0  # vertical margin between blocks, in em
-WRAP_LOSS_CHARS = 3  # characters a wrapped line loses on average (words do not split)
 TABLE_SCALE = 0.85  # table text size, as in the theme
 
 
@@ -109,33 +89,13 @@ def block_text(block: Block) -> str:
     return ""
 
 
-def glyph_width_em(text: str) -> float:
-    """The average advance of the text's characters, in em (one pass in C: each
-    character is mapped to its advance in hundredths of an em, and summed)."""
-    if not text:
-        return GLYPH_WIDTH_EM
-    data = text.encode("latin-1", "replace").translate(_ADVANCE_TABLE)
-    return sum(data) / (100 * len(data))
-
-
-def _line_count(text: str, width: float, font: float) -> int:
-    """Lines of wrapped text; a line loses about half a word to wrapping."""
-    fits = max(1, int(width / (font * glyph_width_em(text))))
-    per_line = max(1, fits - WRAP_LOSS_CHARS)  # a line that wraps loses part of a word
-    return sum(
-        1 if len(part) <= fits else math.ceil(len(part) / per_line)
-        for part in text.split("\n")
-        if part.strip()
-    )
-
-
 def _text_height(
     text: str, profile: DeviceProfile, scale: float = 1.0, inset_em: float = 0.0
 ) -> float:
     """Height of wrapped text; ``inset_em`` is horizontal padding (lists, quotes) in em."""
     font = profile.font_size * scale
     width = profile.column_width - inset_em * profile.font_size
-    return _line_count(text, width, font) * font * profile.line_height
+    return line_count(text, width, font) * font * profile.line_height
 
 
 _ROW = re.compile(r"<tr\b", re.IGNORECASE)
@@ -153,14 +113,14 @@ def _table_height(html: str, profile: DeviceProfile) -> float:
     caption = _CAPTION.search(html)
     height = 0.0
     if caption:
-        height = _line_count(plain_text(caption.group(0)), profile.column_width, font) * line
+        height = line_count(plain_text(caption.group(0)), profile.column_width, font) * line
     for row in _ROW.split(html)[1:]:
         cells = [" ".join(plain_text("<x" + cell).split()) for cell in _CELL.split(row)[1:]]
         width = max(24.0, profile.column_width - padding * max(1, len(cells)))
-        lines = _line_count(" ".join(cells), width, font)
+        lines = line_count(" ".join(cells), width, font)
         if lines > 1 and len(cells) > 1:
             share = width / len(cells)
-            lines = max(_line_count(cell or "x", share, font) for cell in cells)
+            lines = max(line_count(cell or "x", share, font) for cell in cells)
         height += lines * line + padding
     return height
 
@@ -199,7 +159,7 @@ PRE_SCALE, PRE_LINE, PRE_PAD_EM = 0.85, 1.5, (0.6, 0.8)  # size, line height, pa
 def _heading_height(text: str, level: int, profile: DeviceProfile) -> float:
     scale, line_height, top = _HEADINGS[level]
     font = profile.font_size * scale
-    lines = _line_count(text, profile.column_width, font)
+    lines = line_count(text, profile.column_width, font)
     return lines * font * (line_height or profile.line_height) + font * (top + 1)
 
 

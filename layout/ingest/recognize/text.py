@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from layout.html.elements import PHRASING
 from layout.html.markup import inner_html, outer_html
 from layout.html.repair import clean_inline_html
-from layout.html.sanitize import PHRASING
 from layout.ingest.recognize.base import (
     BlockData,
     Context,

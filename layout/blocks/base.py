@@ -1,0 +1,90 @@
+"""What every block model shares: frozen, no unknown fields, markup sanitized on the way
+in (unless ingest says it already is), unsafe URLs removed, a caption's cleaning."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from markupsafe import Markup
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    ValidationInfo,
+    field_validator,
+)
+
+from layout.html.repair import clean_block_html, clean_inline_html
+from layout.html.sanitize import is_safe_url
+
+
+def already_sanitized(info: ValidationInfo) -> bool:
+    return bool(info.context and info.context.get("sanitized"))
+
+
+def checked_url(value: str | None, *, image: bool = False) -> str | None:
+    """Unsafe URLs (``javascript:``, ``data:`` outside images) are removed, not rejected:
+    a content problem never stops a page from rendering."""
+    if value is None or is_safe_url(value, image=image):
+        return value
+    return None
+
+
+class FrozenModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# How the CMS aligned a block: text alignment for text blocks, placement in the column
+# (floated left or right, centred, wider than the column, full width) for media.
+Align = Literal["left", "center", "right", "justify", "wide", "full"]
+
+
+def inline_or_none(value: str | None, info: ValidationInfo) -> str | None:
+    if value is None or already_sanitized(info):
+        return value
+    return clean_inline_html(value)
+
+
+class Captioned(FrozenModel):
+    """A block with a ``caption`` of phrasing markup. Each block declares the field
+    itself, where it stands among its fields; the cleaning and the markup are shared."""
+
+    @field_validator("caption", check_fields=False)
+    @classmethod
+    def _sanitize_caption(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return inline_or_none(value, info)
+
+    @property
+    def caption_markup(self) -> Markup | None:
+        caption = getattr(self, "caption", None)
+        return Markup(caption) if caption else None
+
+
+class InlineText(FrozenModel):
+    """A block whose ``html`` is phrasing markup (links, emphasis, line breaks, code)."""
+
+    html: str
+
+    @field_validator("html")
+    @classmethod
+    def _sanitize(cls, value: str, info: ValidationInfo) -> str:
+        return value if already_sanitized(info) else clean_inline_html(value)
+
+    @property
+    def markup(self) -> Markup:
+        """The sanitized markup, marked safe for the templates."""
+        return Markup(self.html)
+
+
+class FlowHtml(FrozenModel):
+    """A block carried as sanitized block markup."""
+
+    html: str
+
+    @field_validator("html")
+    @classmethod
+    def _sanitize(cls, value: str, info: ValidationInfo) -> str:
+        return value if already_sanitized(info) else clean_block_html(value)
+
+    @property
+    def markup(self) -> Markup:
+        return Markup(self.html)
