@@ -8,41 +8,8 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from layout.blocks import (
-    BLOCK_KINDS,
-    Align,
-    Audio,
-    Block,
-    BlockKind,
-    Divider,
-    Embed,
-    FrozenModel,
-    Gallery,
-    Heading,
-    Image,
-    ListBlock,
-    MediaSource,
-    Note,
-    PageBreak,
-    Paragraph,
-    Preformatted,
-    Quote,
-    RawHtml,
-    Related,
-    SlotMarker,
-    Table,
-    Video,
-    already_sanitized,
-    checked_url,
-)
+from layout.blocks import Block, FrozenModel, Image, already_sanitized, checked_url
 from layout.html.text import scrub
-
-__all__ = [
-    "BLOCK_KINDS", "Align", "Article", "Audio", "Block", "BlockKind", "Divider", "Embed",
-    "Gallery", "Heading", "Image", "IngestReport", "ListBlock", "MediaSource", "Note",
-    "PageBreak", "Paragraph", "Preformatted", "Quote", "RawHtml", "Related", "SlotMarker",
-    "Table", "Video", "article_from_data",
-]
 
 
 class IngestReport(FrozenModel):

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from layout.article import BLOCK_KINDS
+from layout.blocks import BLOCK_KINDS
 from layout.errors import Problem
 
 

@@ -12,7 +12,8 @@ from types import MappingProxyType
 from typing import Any
 
 from layout.access.policy import AccessDecision
-from layout.article import Article, Block
+from layout.article import Article
+from layout.blocks import Block
 from layout.measure.gaps import Gaps
 from layout.measure.sizes import BlockSize
 from layout.place.decisions import DecisionCode, Outcome

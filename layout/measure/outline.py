@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from layout.article import Block
+from layout.blocks import Block
 
 
 def outline_levels(blocks: Sequence[Block]) -> dict[int, int]:

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from html import unescape
 
-from layout.article import Article, Block, Gallery, Quote, Table
+from layout.article import Article
+from layout.blocks import Block, Gallery, Quote, Table
 from layout.measure.devices import DeviceProfile
 from layout.measure.lines import line_count
 from layout.measure.outline import outline_levels

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final, Literal, NamedTuple, get_args
 
-from layout.article import BLOCK_KINDS
+from layout.blocks import BLOCK_KINDS
 
 Outcome = Literal["placed", "rejected", "skipped", "reported"]
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from layout.article import Article, SlotMarker
+from layout.article import Article
+from layout.blocks import SlotMarker
 from layout.measure.gaps import Gaps
 from layout.place.checks import CHECKS
 from layout.place.decisions import FIXED, DecisionCode

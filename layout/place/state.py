@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from layout.article import Article, Block
+from layout.article import Article
+from layout.blocks import Block
 from layout.measure.gaps import Gaps
 from layout.place.spacing import SpacingIndex
 from layout.place.units import unit_height

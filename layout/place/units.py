@@ -7,7 +7,8 @@ import zlib
 from collections.abc import Sequence
 from typing import Any
 
-from layout.article import Article, Block, Video
+from layout.article import Article
+from layout.blocks import Block, Video
 from layout.measure.devices import DeviceProfile
 from layout.rules import RuleSet, Size, Unit
 

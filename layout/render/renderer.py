@@ -15,7 +15,8 @@ from typing import Any, Final
 import jinja2
 from markupsafe import Markup
 
-from layout.article import BLOCK_KINDS, Article, Block
+from layout.article import Article
+from layout.blocks import BLOCK_KINDS, Block
 from layout.cache import ArticleMemo
 from layout.html.providers import (
     audio_player_url,

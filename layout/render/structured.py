@@ -11,7 +11,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from layout.article import Article, Video
+from layout.article import Article
+from layout.blocks import Video
 from layout.html.providers import player_url
 from layout.measure.sizes import block_text
 from layout.plan import LayoutPlan

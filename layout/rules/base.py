@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo
 
-from layout.article import BlockKind
+from layout.blocks import BlockKind
 from layout.development import is_development
 from layout.html.urls import rule_url_problem
 

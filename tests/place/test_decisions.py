@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from layout.article import BLOCK_KINDS
+from layout.blocks import BLOCK_KINDS
 from layout.place.checks import CHECKS
 from layout.place.decisions import AFTER, BEFORE, DECISION_CODES
 from tests.support.corpus import ROOT
