@@ -59,15 +59,19 @@ class Captioned(FrozenModel):
         return Markup(caption) if caption else None
 
 
-class InlineText(FrozenModel):
-    """A block whose ``html`` is phrasing markup (links, emphasis, line breaks, code)."""
+class _MarkupBlock(FrozenModel):
+    """A block carried as sanitized ``html``; each kind of markup names its cleaner."""
 
     html: str
+
+    @staticmethod
+    def _clean(value: str) -> str:
+        raise NotImplementedError
 
     @field_validator("html")
     @classmethod
     def _sanitize(cls, value: str, info: ValidationInfo) -> str:
-        return value if already_sanitized(info) else clean_inline_html(value)
+        return value if already_sanitized(info) else cls._clean(value)
 
     @property
     def markup(self) -> Markup:
@@ -75,16 +79,17 @@ class InlineText(FrozenModel):
         return Markup(self.html)
 
 
-class FlowHtml(FrozenModel):
+class InlineText(_MarkupBlock):
+    """A block whose ``html`` is phrasing markup (links, emphasis, line breaks, code)."""
+
+    @staticmethod
+    def _clean(value: str) -> str:
+        return clean_inline_html(value)
+
+
+class FlowHtml(_MarkupBlock):
     """A block carried as sanitized block markup."""
 
-    html: str
-
-    @field_validator("html")
-    @classmethod
-    def _sanitize(cls, value: str, info: ValidationInfo) -> str:
-        return value if already_sanitized(info) else clean_block_html(value)
-
-    @property
-    def markup(self) -> Markup:
-        return Markup(self.html)
+    @staticmethod
+    def _clean(value: str) -> str:
+        return clean_block_html(value)

@@ -5,11 +5,9 @@ from __future__ import annotations
 from layout.html.markup import outer_html, text_of
 from layout.ingest.recognize.base import BlockData, Context, Element, alignment, holds_media
 from layout.ingest.recognize.captions import caption_markup, figcaption_of
-from layout.ingest.wordpress import strip_wordpress_attributes
 
 
 def table(element: Element, context: Context) -> BlockData | None:
-    strip_wordpress_attributes(element)
     return {"kind": "table", "html": outer_html(element)}
 
 

@@ -17,7 +17,7 @@ from layout.ingest.recognize.base import (
     classes,
     element_children,
 )
-from layout.ingest.wordpress import MARK_ATTRIBUTE, strip_wordpress_attributes
+from layout.ingest.wordpress import MARK_ATTRIBUTE
 
 HEADINGS: Final = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 # The block that stands for the editor's teaser mark until ingest reads it off.
@@ -109,6 +109,6 @@ def rule_or_mark(element: Element, context: Context) -> Found:
 
 
 def raw_markup(element: Element) -> BlockData:
-    """Markup no rule reads: kept, sanitized, as a raw block (never dropped)."""
-    strip_wordpress_attributes(element)
+    """Markup no rule reads: kept, sanitized, as a raw block (never dropped); the walk's
+    WordPress attributes go with the rest of the kept markup (``kept_markup``)."""
     return {"kind": "html", "html": outer_html(element)}
