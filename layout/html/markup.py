@@ -32,7 +32,18 @@ def parse_fragment(html: str, parent: str = "div") -> Element:
 
 
 def inner_html(element: Element) -> str:
-    """The markup inside an element, as lxml serializes it."""
+    """The markup inside an element, as lxml serializes it.
+
+    An element without attributes is serialized whole, in one call, and its own tags cut
+    off: they are exactly ``<tag>`` and ``</tag>`` then (with attributes the start tag's
+    end cannot be found by a search: lxml leaves ``>`` raw in a URL attribute).
+    """
+    tag = element.tag
+    if not element.attrib and isinstance(tag, str):
+        whole = etree.tostring(element, method="html", encoding="unicode", with_tail=False)
+        start, end = f"<{tag}>", f"</{tag}>"
+        if whole.startswith(start) and whole.endswith(end):
+            return whole[len(start):-len(end)]
     parts = [escape(element.text, quote=False)] if element.text else []
     parts.extend(etree.tostring(child, method="html", encoding="unicode") for child in element)
     return "".join(parts)
@@ -47,6 +58,12 @@ def text_of(element: Element) -> str:
     call in C instead of a Python join over the text nodes)."""
     text = etree.tostring(element, method="text", encoding="unicode", with_tail=False)
     return " ".join(text.split())
+
+
+def has_text(element: Element) -> bool:
+    """Whether the element holds any text but whitespace (``text_of`` is not empty)."""
+    text = etree.tostring(element, method="text", encoding="unicode", with_tail=False)
+    return bool(text) and not text.isspace()
 
 
 def markup_text(html: str) -> str:

@@ -219,17 +219,15 @@ def fix_empty_links(root: Element) -> None:
 
 def name_image_links(root: Element) -> None:
     """A link whose only content is decorative images (alt="") has no accessible name:
-    name it by where it goes, so a screen reader can announce it."""
-    for link in root.iter("a"):
+    name it by where it goes, so a screen reader can announce it. Only links that hold an
+    image are looked at (found from the images: most links have none)."""
+    linked = {link: None for img in root.iter("img") for link in img.iterancestors("a")}
+    for link in linked:
         href = link.get("href")
         if not href or link.get("aria-label"):
             continue
-        images = list(link.iter("img"))  # most links have none: the text is read last
-        if (
-            images
-            and all(not (img.get("alt") or "").strip() for img in images)
-            and not text_of(link)
-        ):
+        images = link.iter("img")
+        if all(not (img.get("alt") or "").strip() for img in images) and not text_of(link):
             target = split_url(href)
             place = (target.netloc + target.path).strip("/") if target is not None else ""
             place = place or href

@@ -31,7 +31,7 @@ import nh3
 
 from layout.html.elements import BLOCK, PHRASING
 from layout.html.grammar import is_valid_data_image
-from layout.html.markup import inner_html, parse_fragment
+from layout.html.markup import Element, inner_html, parse_fragment
 from layout.html.text import strip_controls
 from layout.limits import DEFAULT_LIMITS, Limits
 
@@ -96,6 +96,7 @@ _URL_ATTRIBUTES: Final = frozenset(
     {"href", "src", "cite", "data-src", "data-original", "data-lazy-src", "poster"}
 )
 _SRCSET_ATTRIBUTES: Final = frozenset({"srcset", "data-srcset"})
+_NUMBER_ATTRIBUTES: Final = frozenset({"width", "height", "colspan", "rowspan", "span", "start"})
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _DATA_IMAGE = re.compile(r"^\s*data:image/(png|gif|jpeg|webp|avif);", re.IGNORECASE)
 _DIGITS = re.compile(r"^\s*(\d{1,5})(?:px)?\s*$")
@@ -107,6 +108,8 @@ _CONTROL = re.compile(r"(?:[\x00-\x20\x7f]|%[01][0-9a-fA-F]|%20|%7[fF])+")
 
 def is_safe_url(value: str, *, image: bool = False) -> bool:
     """A URL is safe if it is relative or uses a web scheme (``data:image`` for images)."""
+    if value.startswith(("https://", "http://", "/", "#", "?", ".")) or ":" not in value:
+        return True  # the common cases: a web scheme, a path, or no colon to end a scheme
     compact = _CONTROL.sub("", value)
     match = _SCHEME.match(compact)
     if match is None:
@@ -131,22 +134,50 @@ def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
     if attribute in _SRCSET_ATTRIBUTES:
         candidates = [part.strip().split(" ")[0] for part in value.split(",") if part.strip()]
         return value if all(is_safe_url(url) for url in candidates) else None
-    if attribute in ("width", "height", "colspan", "rowspan", "span", "start"):
+    if attribute in _NUMBER_ATTRIBUTES:
         match = _DIGITS.match(value)
         return match.group(1) if match else None
     return value
 
 
-def _cleaner(tags: frozenset[str], extra: dict[str, set[str]] | None = None) -> nh3.Cleaner:
+# Every attribute ``_filter_attribute`` may change or remove.
+_FILTERED_ATTRIBUTES: Final = frozenset(
+    {*_URL_ATTRIBUTES, *_SRCSET_ATTRIBUTES, *_NUMBER_ATTRIBUTES}
+)
+
+
+def _filter_tree(root: Element, tags: tuple[str, ...]) -> None:
+    """``_filter_attribute`` applied to a parsed tree, to the few attributes it may
+    change, on the elements that may carry them (``tags``; all when it names "*"):
+    cheaper than a call from nh3 into Python for every attribute of the body."""
+    for element in root.iter(*tags) if "*" not in tags else root.iter():
+        for name in element.keys():  # noqa: SIM118 (iterating an element gives its children)
+            if name in _FILTERED_ATTRIBUTES:
+                value = element.get(name, "")
+                kept = _filter_attribute(element.tag, name, value)
+                if kept is None:
+                    del element.attrib[name]
+                elif kept != value:
+                    element.set(name, kept)
+
+
+def _allowed_attributes(tags: frozenset[str],
+                        extra: dict[str, set[str]] | None = None) -> dict[str, set[str]]:
+    """The attributes a cleaner keeps, by tag ("*": on every tag)."""
     attributes = {tag: set(names) for tag, names in _TAG_ATTRIBUTES.items() if tag in tags}
     attributes["*"] = set(_GENERIC_ATTRIBUTES)
     for tag, names in (extra or {}).items():
         attributes.setdefault(tag, set()).update(names)
+    return attributes
+
+
+def _cleaner(tags: frozenset[str], extra: dict[str, set[str]] | None = None,
+             *, filtered: bool = True) -> nh3.Cleaner:
     return nh3.Cleaner(
         tags=set(tags),
         clean_content_tags=set(DROPPED_WITH_CONTENT - tags),
-        attributes=attributes,
-        attribute_filter=_filter_attribute,
+        attributes=_allowed_attributes(tags, extra),
+        attribute_filter=_filter_attribute if filtered else None,
         url_schemes=set(_SAFE_SCHEMES) | {"data"},
         link_rel=None,
         strip_comments=True,
@@ -158,16 +189,21 @@ _INLINE_FRAMES = _cleaner(PHRASING | {"iframe"}, {"iframe": set(_IFRAME_ATTRIBUT
 # Iframes pass both wide cleaners only to meet the frame policy next (``frames``), which
 # keeps those of known embed providers, sandboxed, and turns the rest into links.
 _FLOW = _cleaner(PHRASING | BLOCK | {"iframe"}, {"iframe": set(_IFRAME_ATTRIBUTES)})
-_BODY = _cleaner(
-    PHRASING | BLOCK | MEDIA_PLAYERS | {"iframe"},
-    {
-        "*": {"class"},
-        "img": set(_LAZY_IMAGE_ATTRIBUTES),
-        "iframe": set(_IFRAME_ATTRIBUTES),
-        **_MEDIA_ATTRIBUTES,
-        **_WORDPRESS_ATTRIBUTES,
-    },
-)
+_BODY_TAGS: Final = PHRASING | BLOCK | MEDIA_PLAYERS | {"iframe"}
+_BODY_EXTRA: Final = {
+    "*": {"class"},
+    "img": set(_LAZY_IMAGE_ATTRIBUTES),
+    "iframe": set(_IFRAME_ATTRIBUTES),
+    **_MEDIA_ATTRIBUTES,
+    **_WORDPRESS_ATTRIBUTES,
+}
+# The body's attributes are filtered on the tree nh3's output is parsed into, not by nh3,
+# on the elements the body keeps a filtered attribute on.
+_BODY = _cleaner(_BODY_TAGS, _BODY_EXTRA, filtered=False)
+_BODY_FILTERED_TAGS: Final = tuple(sorted(
+    tag for tag, names in _allowed_attributes(_BODY_TAGS, _BODY_EXTRA).items()
+    if names & _FILTERED_ATTRIBUTES
+))
 
 
 class MarkupTooDeep(ValueError):
@@ -178,7 +214,8 @@ class MarkupTooDeep(ValueError):
         self.depth, self.limit = depth, limit
 
 
-def _clean(cleaner: nh3.Cleaner, html: str, limits: Limits | None) -> str:
+def _clean(cleaner: nh3.Cleaner, html: str, limits: Limits | None, *,
+           stripped: bool = False) -> str:
     """nh3 over markup that lxml has parsed and written out again first.
 
     nh3's parser follows HTML5: it re-opens formatting elements left open (a ``<b>``
@@ -191,7 +228,8 @@ def _clean(cleaner: nh3.Cleaner, html: str, limits: Limits | None) -> str:
     iframe's content is) can carry markup past it."""
     # Controls are stripped before cleaning and again after: a character reference such
     # as "&#6;" only becomes a control character when the sanitizer decodes it.
-    html = strip_controls(html)
+    if not stripped:
+        html = strip_controls(html)
     if limits is not None and "<" in html:
         root = parse_fragment(html)
         depth = limits.depth_probe.over(root)
@@ -222,6 +260,18 @@ def clean_flow(html: str, *, limits: Limits | None = DEFAULT_LIMITS) -> str:
     return _clean(_FLOW, html, limits)
 
 
+def sanitized_body(html: str, *, limits: Limits | None = DEFAULT_LIMITS,
+                   stripped: bool = False) -> Element:
+    """A whole body fragment sanitized and parsed, for ingest to classify (and repair):
+    nh3 cuts it to the body's allowlist, and the attribute rules nh3 cannot express are
+    applied to the parsed tree (one pass over the few attributes they concern).
+    ``stripped``: the caller has taken the control characters out already (a pass over
+    the whole body saved)."""
+    root = parse_fragment(_clean(_BODY, html, limits, stripped=stripped))
+    _filter_tree(root, _BODY_FILTERED_TAGS)
+    return root
+
+
 def clean_body(html: str, *, limits: Limits | None = DEFAULT_LIMITS) -> str:
-    """Sanitize a whole body fragment before ingest classifies (and repairs) it."""
-    return _clean(_BODY, html, limits)
+    """``sanitized_body`` as markup."""
+    return inner_html(sanitized_body(html, limits=limits))

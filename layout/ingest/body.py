@@ -13,9 +13,9 @@ from typing import Any
 from lxml import etree
 
 from layout.article import Article, article_from_data
-from layout.html.markup import markup_text, parse_fragment
+from layout.html.markup import markup_text
 from layout.html.repair import clean_inline_html, repair_tree
-from layout.html.sanitize import MarkupTooDeep, clean_body
+from layout.html.sanitize import MarkupTooDeep, sanitized_body
 from layout.html.text import scrub, strip_controls
 from layout.ingest.kept_markup import page_ready
 from layout.ingest.recognize import RECOGNIZERS, RecognizerTable
@@ -122,7 +122,7 @@ def _sanitized_tree(html: str, default_id: str, limits: Limits) -> etree._Elemen
     """The body sanitized and parsed, within the nesting limit (measured before nh3 on a
     long body, and on the tree ingest walks)."""
     try:
-        root = parse_fragment(clean_body(html, limits=limits))
+        root = sanitized_body(html, limits=limits, stripped=True)
     except MarkupTooDeep as error:
         depth: int | None = error.depth
     else:

@@ -18,12 +18,11 @@ from layout.html.markup import inner_html, parse_fragment
 from layout.html.sanitize import is_web_url
 from layout.ingest.wordpress import strip_wordpress_attributes
 
-_MARKERS: Final = ("<video", "<audio", "<source", "data-wp-")
 _LINK_TEXT: Final = {"video": "Video file", "audio": "Audio file"}
 
 
 def page_ready(markup: str) -> str:
-    if any(marker in markup for marker in _MARKERS):
+    if "<video" in markup or "<audio" in markup or "<source" in markup or "data-wp-" in markup:
         root = parse_fragment(markup)
         _players_to_links(root)
         strip_wordpress_attributes(root)

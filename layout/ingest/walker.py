@@ -9,7 +9,7 @@ from typing import Any
 from lxml import etree
 
 from layout.html.elements import PHRASING
-from layout.html.markup import inner_html, outer_html, text_of
+from layout.html.markup import has_text, inner_html, outer_html
 from layout.ingest.recognize import RECOGNIZERS, Context, RecognizerTable
 from layout.ingest.recognize.base import BlockData, alignment, as_list
 from layout.ingest.recognize.images import image_block
@@ -108,7 +108,7 @@ class Walker:
 
     def _add_markup(self, markup: str, source: etree._Element) -> None:
         self._inline.append(markup)
-        self._has_text = self._has_text or bool(text_of(source))
+        self._has_text = self._has_text or has_text(source)
         self._images.extend(source.iter("img"))
 
     def _children(self, container: etree._Element) -> None:
@@ -124,6 +124,8 @@ class Walker:
             self._add_text(child.tail)
 
     def _flush(self) -> None:
+        if not self._inline:
+            return
         html = "".join(self._inline).strip()
         has_text, images = self._has_text, self._images
         self._inline, self._has_text, self._images = [], False, []

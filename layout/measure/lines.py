@@ -4,6 +4,7 @@ greedy wrapping that loses part of a word at each line end."""
 from __future__ import annotations
 
 import math
+import zlib
 
 GLYPH_WIDTH_EM = 0.52  # average advance of body text in the theme's serif (DejaVu Serif), in em
 # The advance of each printable ASCII character in the theme's serif (DejaVu Serif Book), in
@@ -26,6 +27,15 @@ _ADVANCE_TABLE = bytes(
     round(_ADVANCES.get(chr(byte), GLYPH_WIDTH_EM * 1000) / 10) for byte in range(256)
 )
 WRAP_LOSS_CHARS = 3  # characters a wrapped line loses on average (words do not split)
+# Adler-32 sums bytes modulo 65521, starting from 1: a chunk of at most this many advances
+# (each at most 103) sums below the modulus, so the checksum's low half is the exact sum.
+_SUM_CHUNK = 600
+
+
+def _byte_sum(data: bytes) -> int:
+    """The sum of the bytes, in C: ``sum(data)`` makes a Python int of every byte."""
+    return sum((zlib.adler32(data[start:start + _SUM_CHUNK]) & 0xFFFF) - 1
+               for start in range(0, len(data), _SUM_CHUNK))
 
 
 def glyph_width_em(text: str) -> float:
@@ -34,7 +44,7 @@ def glyph_width_em(text: str) -> float:
     if not text:
         return GLYPH_WIDTH_EM
     data = text.encode("latin-1", "replace").translate(_ADVANCE_TABLE)
-    return sum(data) / (100 * len(data))
+    return _byte_sum(data) / (100 * len(data))
 
 
 def line_count(text: str, width: float, font: float) -> int:

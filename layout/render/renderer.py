@@ -7,7 +7,7 @@ fail loudly; the only markup passed through unescaped is what ``sanitize`` produ
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
@@ -26,6 +26,7 @@ from layout.html.providers import (
 )
 from layout.measure.outline import outline_levels
 from layout.plan import BlockItem, LayoutPlan, PlacedUnit, PlanItem, Wall
+from layout.render.direct import WRITERS, Writer
 from layout.render.structured import description, news_article, script_json, video_object
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # layout/, where the wheel puts templates/
@@ -117,11 +118,31 @@ class Renderer:
         self.env.globals["page_css"] = Markup(self.env.get_template("page.css.j2").render())
         self._page = self.env.get_template("page.html.j2")
         self._fragment = self.env.get_template("article.html.j2")
+        self._templates: dict[str, jinja2.Template] = {}
+        # A kind's direct writer stands in for its template while the template is the
+        # default theme's (``direct``): a theme's own template for the kind wins.
+        self._writers = {
+            kind: writer for kind, writer in WRITERS.items()
+            if self._is_default(BLOCK_TEMPLATES[kind])
+        }
         self._markup: ArticleMemo[_ArticleMarkup] = ArticleMemo()
+
+    def template(self, name: str) -> jinja2.Template:
+        """The theme's template of that name, looked up once (Jinja's own lookup makes
+        a cache key and takes a lock on every call)."""
+        template = self._templates.get(name)
+        if template is None:
+            template = self._templates[name] = self.env.get_template(name)
+        return template
+
+    def _is_default(self, name: str) -> bool:
+        found = self.template(name).filename
+        return found is not None and Path(found) == default_theme_dir() / name
 
     def _article_markup(self, article: Article) -> _ArticleMarkup:
         return self._markup.get_or_make(
-            article, None, lambda: _ArticleMarkup(self.env, article.blocks)
+            article, None,
+            lambda: _ArticleMarkup(self.template, self._writers, article.blocks),
         )
 
     def _body(self, plan: LayoutPlan, context: dict[str, Any]) -> tuple[Markup, Markup]:
@@ -186,8 +207,10 @@ class _ArticleMarkup:
     (that would keep it alive for good): the article is passed to each call.
     """
 
-    def __init__(self, env: jinja2.Environment, blocks: Sequence[Block]) -> None:
-        self._env = env
+    def __init__(self, templates: Callable[[str], jinja2.Template],
+                 writers: dict[str, Writer], blocks: Sequence[Block]) -> None:
+        self._templates = templates
+        self._writers = writers
         self._levels = outline_levels(blocks)
         self._blocks: dict[int, Markup] = {}
         self._units: dict[object, tuple[PlacedUnit | Wall, object, Markup]] = {}
@@ -196,10 +219,14 @@ class _ArticleMarkup:
         markup = self._blocks.get(index)
         if markup is None:
             block = article.blocks[index]
-            template = self._env.get_template(BLOCK_TEMPLATES[block.kind])
             level = self._levels.get(index, 0)
-            variables = {"block": block, "level": level, "article": article}
-            markup = render_small(template, variables)
+            writer = self._writers.get(block.kind)
+            if writer is not None:
+                markup = writer(block, level)
+            else:
+                template = self._templates(BLOCK_TEMPLATES[block.kind])
+                variables = {"block": block, "level": level, "article": article}
+                markup = render_small(template, variables)
             self._blocks[index] = markup
         return markup
 
@@ -214,7 +241,7 @@ class _ArticleMarkup:
         return entry[2]
 
     def _render(self, article: Article, item: PlacedUnit | Wall, paywall: object) -> Markup:
-        template = self._env.get_template(_template_name(item))
+        template = self._templates(_template_name(item))
         unit = item if isinstance(item, PlacedUnit) else None
         wall = item if isinstance(item, Wall) else None
         context = {"unit": unit, "wall": wall, "article": article, "paywall": paywall}

@@ -178,3 +178,35 @@ def test_strip_controls_matches_the_character_definition(text: str) -> None:
 def test_strip_controls_examples(text: str) -> None:
     assert strip_controls(text) == _reference_strip(text)
     assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", strip_controls(text))
+
+
+# Every element the body keeps a checked attribute on, with that attribute: the body's
+# checks run on its parsed tree, so each pair is tried.
+BODY_CHECKED = [
+    ("a", "href"), ("img", "src"), ("img", "data-src"), ("img", "data-original"),
+    ("img", "data-lazy-src"), ("img", "srcset"), ("img", "data-srcset"), ("q", "cite"),
+    ("blockquote", "cite"), ("del", "cite"), ("ins", "cite"), ("video", "src"),
+    ("video", "poster"), ("audio", "src"), ("iframe", "src"),
+]
+
+
+@pytest.mark.parametrize(("tag", "attribute"), BODY_CHECKED)
+def test_body_drops_a_script_url_from_every_checked_attribute(tag, attribute):
+    out = clean_body(f'<p>x</p><{tag} {attribute}="javascript:alert(1)">text</{tag}>')
+    assert "javascript" not in out
+    assert attribute + "=" not in out
+    kept = clean_body(f'<{tag} {attribute}="https://site.example/a.png">text</{tag}>')
+    assert f'{attribute}="https://site.example/a.png' in kept
+
+
+@pytest.mark.parametrize(("tag", "attribute"), [
+    ("img", "width"), ("img", "height"), ("video", "width"), ("iframe", "height"),
+    ("td", "colspan"), ("th", "rowspan"), ("col", "span"), ("ol", "start"),
+])
+def test_body_keeps_numbers_only_as_digits(tag, attribute):
+    markup = {"td": "<table><tr><td {a}>c</td></tr></table>",
+              "th": "<table><tr><th {a}>c</th></tr></table>",
+              "col": "<table><colgroup><col {a}></colgroup><tr><td>c</td></tr></table>",
+              "ol": "<ol {a}><li>i</li></ol>"}.get(tag, f"<{tag} {{a}}>t</{tag}>")
+    assert f'{attribute}="' not in clean_body(markup.format(a=f'{attribute}="50%"'))
+    assert f'{attribute}="12"' in clean_body(markup.format(a=f'{attribute}="12px"'))

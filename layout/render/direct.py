@@ -1,0 +1,37 @@
+"""Block markup the default theme writes without a template context.
+
+Rendering a one-line template costs a new Jinja context per block, more than the writing;
+paragraphs and headings are most of an article's blocks. Each writer here gives the very
+bytes of its default template (``templates/blocks/KIND.html.j2``), which a test checks on
+every block of the samples and the corpus. The renderer uses a writer only while the
+theme's template for the kind is the default one: a theme that overrides the template wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Final
+
+from markupsafe import Markup, escape
+
+from layout.blocks import Block, Heading, Paragraph
+
+Writer = Callable[[Block, int], Markup]
+
+
+def _align(block: Paragraph | Heading) -> str:
+    return f' class="align-{escape(block.align)}"' if block.align else ""
+
+
+def paragraph(block: Block, level: int) -> Markup:
+    assert isinstance(block, Paragraph)
+    return Markup(f"<p{_align(block)}>{block.markup}</p>\n")
+
+
+def heading(block: Block, level: int) -> Markup:
+    assert isinstance(block, Heading)
+    return Markup(f"<h{level}{_align(block)}>{block.markup}</h{level}>\n")
+
+
+# The writer of each block kind that has one, by kind.
+WRITERS: Final[dict[str, Writer]] = {"paragraph": paragraph, "heading": heading}

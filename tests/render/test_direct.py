@@ -1,0 +1,61 @@
+"""The default theme's direct block writers: the same bytes as the templates they stand
+in for, on every block of the samples and the corpus, and a theme's own template wins."""
+
+from __future__ import annotations
+
+import pytest
+
+from layout import Engine
+from layout.article import article_from_data
+from layout.measure.outline import outline_levels
+from layout.render.direct import WRITERS
+from layout.render.renderer import BLOCK_TEMPLATES, Renderer, render_small
+from tests.support.corpus import corpus_sources, gutenberg_sources, sample_sources
+
+
+def _blocks_of_kind(kind):
+    """(article, block, level) for every block of ``kind`` in every input."""
+    for source in sample_sources() + corpus_sources() + gutenberg_sources():
+        article = source.load()
+        levels = outline_levels(article.blocks)
+        for index, block in enumerate(article.blocks):
+            if block.kind == kind:
+                yield article, block, levels.get(index, 0)
+
+
+@pytest.mark.parametrize("kind", sorted(WRITERS))
+def test_writer_gives_the_bytes_of_the_default_template(kind):
+    renderer = Renderer()
+    template = renderer.template(BLOCK_TEMPLATES[kind])
+    compared = 0
+    for article, block, level in _blocks_of_kind(kind):
+        expected = render_small(template, {"block": block, "level": level, "article": article})
+        assert WRITERS[kind](block, level) == expected, (article.id, block)
+        compared += 1
+    assert compared > 100
+
+
+@pytest.mark.parametrize("align", [None, "center", "right"])
+def test_writer_matches_the_template_for_each_alignment(align):
+    renderer = Renderer()
+    for kind in WRITERS:
+        block = {"kind": kind, "html": "Text & <b>more</b>", "align": align}
+        built = article_from_data({"id": "a", "headline": "H", "blocks": [block]}).blocks[0]
+        template = renderer.template(BLOCK_TEMPLATES[kind])
+        expected = render_small(template, {"block": built, "level": 3, "article": None})
+        assert WRITERS[kind](built, 3) == expected
+
+
+def test_a_theme_template_for_a_kind_wins_over_its_writer(tmp_path):
+    (tmp_path / "blocks").mkdir()
+    (tmp_path / "blocks" / "paragraph.html.j2").write_text(
+        '<p class="house">{{ block.markup }}</p>\n', encoding="utf-8"
+    )
+    article = article_from_data({
+        "id": "a", "headline": "Headline",
+        "blocks": [{"kind": "paragraph", "html": "Body text."},
+                   {"kind": "heading", "html": "Part two", "level": 2}],
+    })
+    html = Engine(templates=tmp_path).render(article).html
+    assert '<p class="house">Body text.</p>' in html
+    assert "<h2>Part two</h2>" in html  # the kind the theme leaves alone keeps its writer
