@@ -21,7 +21,7 @@ def parse_fragment(html: str, parent: str = "div") -> Element:
     root = etree.Element(parent)
     # A parser of its own each time (it costs under a microsecond): lxml locks a parser
     # while it parses, so one shared parser would make render threads take turns.
-    parser = etree.HTMLParser(huge_tree=True)
+    parser = etree.HTMLParser(huge_tree=True, collect_ids=False)  # no id lookups here
     document = etree.fromstring(f"<html><body>{html}</body></html>", parser)
     body = document.find("body") if document is not None else None
     if body is not None:

@@ -84,6 +84,8 @@ class Walker:
         every element between the two is known to hold it too, so a deep chain of inline
         wrappers around a block is scanned once, not once a level (which made a walk
         cost its size times its depth)."""
+        if not len(element):
+            return True
         if element in self._mixed:
             return False
         for descendant in element.iterdescendants():
@@ -109,7 +111,10 @@ class Walker:
     def _add_markup(self, markup: str, source: etree._Element) -> None:
         self._inline.append(markup)
         self._has_text = self._has_text or has_text(source)
-        self._images.extend(source.iter("img"))
+        if len(source):
+            self._images.extend(source.iter("img"))
+        elif source.tag == "img":
+            self._images.append(source)
 
     def _children(self, container: etree._Element) -> None:
         self._add_text(container.text)

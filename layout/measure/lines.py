@@ -34,6 +34,8 @@ _SUM_CHUNK = 600
 
 def _byte_sum(data: bytes) -> int:
     """The sum of the bytes, in C: ``sum(data)`` makes a Python int of every byte."""
+    if len(data) <= _SUM_CHUNK:
+        return (zlib.adler32(data) & 0xFFFF) - 1
     return sum((zlib.adler32(data[start:start + _SUM_CHUNK]) & 0xFFFF) - 1
                for start in range(0, len(data), _SUM_CHUNK))
 
@@ -51,8 +53,9 @@ def line_count(text: str, width: float, font: float) -> int:
     """Lines of wrapped text; a line loses about half a word to wrapping."""
     fits = max(1, int(width / (font * glyph_width_em(text))))
     per_line = max(1, fits - WRAP_LOSS_CHARS)  # a line that wraps loses part of a word
+    parts = text.split("\n") if "\n" in text else (text,)
     return sum(
         1 if len(part) <= fits else math.ceil(len(part) / per_line)
-        for part in text.split("\n")
-        if part.strip()
+        for part in parts
+        if part and not part.isspace()
     )

@@ -14,7 +14,7 @@ from typing import Final
 
 from markupsafe import Markup, escape
 
-from layout.blocks import Block, Heading, Paragraph
+from layout.blocks import Block, Heading, ListBlock, Paragraph
 
 Writer = Callable[[Block, int], Markup]
 
@@ -33,5 +33,12 @@ def heading(block: Block, level: int) -> Markup:
     return Markup(f"<h{level}{_align(block)}>{block.markup}</h{level}>\n")
 
 
+def listing(block: Block, level: int) -> Markup:
+    assert isinstance(block, ListBlock)
+    tag = "ol" if block.ordered else "ul"
+    items = "".join(f"<li>{item}</li>\n" for item in block.items)  # sanitized markup
+    return Markup(f'<{tag} class="list">\n{items}</{tag}>\n')
+
+
 # The writer of each block kind that has one, by kind.
-WRITERS: Final[dict[str, Writer]] = {"paragraph": paragraph, "heading": heading}
+WRITERS: Final[dict[str, Writer]] = {"paragraph": paragraph, "heading": heading, "list": listing}

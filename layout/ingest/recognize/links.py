@@ -58,6 +58,8 @@ def _attribute(value: str) -> str:
 def related_link(element: Element, context: Context) -> BlockData | None:
     """A paragraph that is one link and nothing else is a related-link card (not a
     download, a button, or the stand-in for a frame of an unknown origin)."""
+    if not len(element):
+        return None
     children = element_children(element)
     if len(children) != 1 or children[0].tag != "a" or (element.text or "").strip():
         return None
