@@ -64,6 +64,18 @@ def test_body_over_the_size_limit_is_refused() -> None:
     assert "body size" in str(raised.value)
 
 
+@pytest.mark.parametrize(("character", "allowed"), [("é", True), ("€", False), ("😀", False)])
+def test_the_size_limit_counts_utf8_bytes_not_characters(character: str, allowed: bool) -> None:
+    html = "<p>" + character * 400 + "</p>"  # 407 characters: 807, 1,207 or 1,607 bytes
+    limits = Limits(max_html_bytes=1000)
+    if allowed:
+        assert article_from_html(html, {}, source="b", limits=limits).blocks
+        return
+    with pytest.raises(LimitError) as raised:
+        article_from_html(html, {}, source="b", limits=limits)
+    assert "body size" in str(raised.value)
+
+
 def test_block_count_over_the_limit_is_refused() -> None:
     blocks = [{"kind": "paragraph", "html": f"p{i}"} for i in range(30)]
     article = article_from_data({"id": "many", "headline": "h", "access": "free",

@@ -232,17 +232,21 @@ def _clean(cleaner: nh3.Cleaner, html: str, limits: Limits | None, *,
     measured on its tree before nh3 runs. nh3 then sanitizes the very structure lxml
     reads again afterwards, so no difference between the two parsers (say, in what an
     iframe's content is) can carry markup past it."""
-    # Controls are stripped before cleaning and again after: a character reference such
-    # as "&#6;" only becomes a control character when the sanitizer decodes it.
+    # Controls are stripped before cleaning and again after: a numeric character
+    # reference such as "&#6;" only becomes a control character when a parser decodes it
+    # (lxml or nh3). Without one in the stripped markup neither can make one (no named
+    # reference stands for a control), so the second pass is needed only with one.
     if not stripped:
         html = strip_controls(html)
+    references = "&#" in html
     if limits is not None and "<" in html:
         root = parse_fragment(html)
         depth = limits.depth_probe.over(root)
         if depth is not None:
             raise MarkupTooDeep(depth, limits.max_depth)
         html = inner_html(root)
-    return strip_controls(cleaner.clean(html))
+    cleaned = cleaner.clean(html)
+    return strip_controls(cleaned) if references else cleaned
 
 
 # ``limits``: what the markup is measured against before nh3; None only for markup that lxml

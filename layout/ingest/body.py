@@ -40,9 +40,12 @@ def ingest_html(
     """Turn a body fragment plus metadata into an :class:`Article`; ``recognizers`` is
     the table of block rules the walk uses (a test can take one out)."""
     html = strip_controls(html)
-    size = len(html.encode("utf-8"))
-    if size > limits.max_html_bytes:
-        raise over_limit(default_id, "the body size in bytes", size, limits.max_html_bytes)
+    # A character is 1 to 4 bytes of UTF-8: the bytes are counted only near the limit.
+    if len(html) * (1 if html.isascii() else 4) > limits.max_html_bytes:
+        size = len(html.encode("utf-8"))
+        if size > limits.max_html_bytes:
+            raise over_limit(default_id, "the body size in bytes", size,
+                             limits.max_html_bytes)
     meta = _clean_meta(scrub(meta), default_id, limits)
     root = _sanitized_tree(mark_blocks(html), default_id, limits)
     repair_tree(root)

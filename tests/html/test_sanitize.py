@@ -210,3 +210,15 @@ def test_body_keeps_numbers_only_as_digits(tag, attribute):
               "ol": "<ol {a}><li>i</li></ol>"}.get(tag, f"<{tag} {{a}}>t</{tag}>")
     assert f'{attribute}="' not in clean_body(markup.format(a=f'{attribute}="50%"'))
     assert f'{attribute}="12"' in clean_body(markup.format(a=f'{attribute}="12px"'))
+
+
+FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+@CLEANERS
+@pytest.mark.parametrize("reference", ["&#6;", "&#x1F;", "&#127;", "&#xFFFE;", "&#65535;",
+                                       "&#x0B;", "&#0;"])
+def test_character_references_to_forbidden_characters_leave_none(clean, reference):
+    out = clean(f'<p title="a{reference}b">one{reference}two <b>{reference}</b></p>')
+    assert not FORBIDDEN.search(out)
+    assert "one" in out and "two" in out
