@@ -42,11 +42,16 @@ class Decision:
         }
 
 
+_SCALARS = (str, int, float, type(None))
+
+
 def freeze(value: Any) -> Any:
     """A read-only copy of JSON-like data: mappings become read-only views, lists tuples."""
     if isinstance(value, dict | MappingProxyType):  # concrete types: an ABC check is slow
         return MappingProxyType({key: freeze(item) for key, item in value.items()})
     if isinstance(value, list | tuple):
+        if all(isinstance(item, _SCALARS) for item in value):
+            return tuple(value)  # a size, a list of names: nothing inside to freeze
         return tuple(freeze(item) for item in value)
     return value
 

@@ -54,7 +54,7 @@ def unit_data(
         return {
             "ad_unit": unit.ad_unit,
             "sizes": {
-                device: [list(size) for size in fitting_sizes(unit, device, rules.device(device))]
+                device: fitting_sizes(unit, device, rules.device(device))
                 for device in rules.devices
             },
             "targeting": {

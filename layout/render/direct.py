@@ -14,13 +14,33 @@ from typing import Final
 
 from markupsafe import Markup, escape
 
-from layout.blocks import Block, Heading, ListBlock, Paragraph
+from layout.blocks import Block, Heading, Image, ListBlock, Paragraph
 
 Writer = Callable[[Block, int], Markup]
 
 
 def _align(block: Paragraph | Heading) -> str:
     return f' class="align-{escape(block.align)}"' if block.align else ""
+
+
+def image(block: Block, level: int) -> Markup:
+    """``blocks/image.html.j2``: the figure, the image (in its link) and the caption."""
+    assert isinstance(block, Image)
+    align = f" align-{escape(block.align)}" if block.align else ""
+    parts = [f'<figure class="figure{align}">\n']
+    if block.src:
+        size = (f' width="{block.width}" height="{block.height}"'
+                if block.width and block.height else "")
+        img = (f'<img src="{escape(block.src)}" alt="{escape(block.alt)}"{size}'
+               ' loading="lazy" decoding="async">')
+        if block.link:
+            img = f'<a href="{escape(block.link)}">{img}</a>'
+        parts.append(img + "\n")
+    if block.caption or block.credit:
+        credit = f' <span class="credit">{escape(block.credit)}</span>' if block.credit else ""
+        parts.append(f"<figcaption>{block.caption or ''}{credit}</figcaption>\n")
+    parts.append("</figure>\n")
+    return Markup("".join(parts))
 
 
 def paragraph(block: Block, level: int) -> Markup:
@@ -41,4 +61,6 @@ def listing(block: Block, level: int) -> Markup:
 
 
 # The writer of each block kind that has one, by kind.
-WRITERS: Final[dict[str, Writer]] = {"paragraph": paragraph, "heading": heading, "list": listing}
+WRITERS: Final[dict[str, Writer]] = {
+    "paragraph": paragraph, "heading": heading, "list": listing, "image": image,
+}

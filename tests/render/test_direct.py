@@ -69,3 +69,19 @@ def test_a_theme_template_for_a_kind_wins_over_its_writer(tmp_path):
     html = Engine(templates=tmp_path).render(article).html
     assert '<p class="house">Body text.</p>' in html
     assert "<h2>Part two</h2>" in html  # the kind the theme leaves alone keeps its writer
+
+
+@pytest.mark.parametrize("fields", [
+    {"src": "https://img.example/a.jpg?x=1&y=2", "alt": 'A "quoted" <alt>'},
+    {"src": "https://img.example/a.jpg", "width": 1200, "height": 800, "align": "right",
+     "link": "https://site.example/?a=1&b=2", "caption": "Cap <b>bold</b>", "credit": "R & D"},
+    {"src": "https://img.example/a.jpg", "width": 1200, "credit": "Agency"},
+    {"caption": "Only a caption"},
+])
+def test_image_writer_matches_the_template(fields):
+    renderer = Renderer()
+    built = article_from_data({"id": "a", "headline": "H",
+                               "blocks": [{"kind": "image", **fields}]}).blocks[0]
+    template = renderer.template(BLOCK_TEMPLATES["image"])
+    expected = render_small(template, {"block": built, "level": 0, "article": None})
+    assert WRITERS["image"](built, 0) == expected
