@@ -119,9 +119,10 @@ class Walker:
     def _children(self, container: etree._Element) -> None:
         self._add_text(container.text)
         for child in container:
-            if not isinstance(child.tag, str):
+            tag = child.tag  # lxml makes a new string at each read
+            if not isinstance(tag, str):
                 continue
-            if child.tag in PHRASING and self._phrasing_only(child):
+            if tag in PHRASING and self._phrasing_only(child):
                 self._add_markup(outer_html(child), child)
             else:
                 self._flush()
