@@ -1,6 +1,10 @@
 """The markup ingest keeps (raw blocks, list items, quotes, captions) made page-ready:
 known players' frames become click-to-load cards, players of the publisher's files that no
-rule read become links to their files, and the walk's WordPress attributes go.
+rule read become links to their files, and the walk's WordPress attributes go, as do the
+source's classes: the recognizers have read them, and on the page they would be the
+theme's (a ``class="ad-slot"`` in a body must not pass for an ad slot). Kept are the
+engine's own mark on a frame it turned into a link and the social networks' embed classes
+(``twitter-tweet``), which name the provider's markup of a post.
 
 The body cleaner lets ``video``, ``audio`` and ``source`` through only for the players'
 rules to read; left in kept markup they would show nothing (their controls do not pass),
@@ -13,21 +17,37 @@ from typing import Final
 
 from lxml import etree
 
-from layout.html.frames import cards_in_markup
+from layout.html.frames import FRAME_LINK_CLASS, cards_in_markup
 from layout.html.markup import inner_html, parse_fragment
 from layout.html.sanitize import is_web_url
+from layout.ingest.recognize.quotes import EMBED_CLASSES
 from layout.ingest.wordpress import strip_wordpress_attributes
 
+_KEPT_CLASSES: Final = frozenset({FRAME_LINK_CLASS, *EMBED_CLASSES})
 _LINK_TEXT: Final = {"video": "Video file", "audio": "Audio file"}
 
 
 def page_ready(markup: str) -> str:
-    if "<video" in markup or "<audio" in markup or "<source" in markup or "data-wp-" in markup:
+    if ("<video" in markup or "<audio" in markup or "<source" in markup or "data-wp-" in markup
+            or "class=" in markup):
         root = parse_fragment(markup)
         _players_to_links(root)
         strip_wordpress_attributes(root)
+        _strip_source_classes(root)
         markup = inner_html(root)
     return cards_in_markup(markup)
+
+
+def _strip_source_classes(root: etree._Element) -> None:
+    for node in root.iter():
+        value = node.get("class") if isinstance(node.tag, str) else None
+        if value is None:
+            continue
+        kept = [name for name in value.split() if name in _KEPT_CLASSES]
+        if kept:
+            node.set("class", " ".join(kept))
+        else:
+            del node.attrib["class"]
 
 
 def _players_to_links(root: etree._Element) -> None:

@@ -44,6 +44,8 @@ _FORGED: Final = re.compile(r"data-wp-", re.IGNORECASE)
 # faster than a case-blind one, and most bodies do not have it at all.
 _FORGED_MIDDLE: Final = re.compile(r"-[wW][pP]-")
 _TAG: Final = re.compile(r"""<[A-Za-z](?:[^<>"']|"[^"]*"|'[^']*')*>?""")
+# Start and end tags alike, for telling a comment from "<!--" in an attribute's value.
+_ANY_TAG: Final = re.compile(r"""</?[A-Za-z](?:[^<>"']|"[^"]*"|'[^']*')*>?""")
 # Blocks that only ever sit inside a list: a wrapper there would break the list.
 _IN_LISTS: Final = frozenset({"list-item", "social-link"})
 
@@ -124,10 +126,16 @@ def mark_blocks(html: str) -> str:
 
 def _comments(html: str) -> str:
     """Every comment read once, from ``<!--`` to its ``-->``: a block delimiter or an
-    editor's mark is replaced, any other comment kept for the sanitizer to drop."""
+    editor's mark is replaced, any other comment kept for the sanitizer to drop. A
+    ``<!--`` inside a tag (an attribute's value) is no comment, and stays as it is."""
     parts: list[str] = []
     position = 0
     while (start := html.find("<!--", position)) >= 0:
+        tag_end = _tag_holding(html, position, start)
+        if tag_end is not None:
+            parts.append(html[position:tag_end])
+            position = tag_end
+            continue
         end = html.find("-->", start + 4)
         if end < 0:
             break
@@ -137,6 +145,21 @@ def _comments(html: str) -> str:
         position = end + 3
     parts.append(html[position:])
     return "".join(parts)
+
+
+def _tag_holding(html: str, position: int, start: int) -> int | None:
+    """The end of the tag that holds ``start``, read from ``position`` (outside any tag)
+    as the HTML tokenizer reads tags; None when ``start`` is outside every tag. Each tag
+    is read once in all, since the scan only moves forward."""
+    while (opening := html.find("<", position, start)) >= 0:
+        tag = _ANY_TAG.match(html, opening)
+        if tag is None:
+            position = opening + 1
+        elif tag.end() > start:
+            return tag.end()
+        else:
+            position = tag.end()
+    return None
 
 
 def _replacement(body: str) -> str | None:

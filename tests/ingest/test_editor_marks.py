@@ -81,3 +81,18 @@ def test_a_report_names_only_blocks_the_reader_may_see() -> None:
         "the shortcode [poll] is kept as text",
         "the shortcode [secret-plugin] is kept as text",
     ]
+
+
+@pytest.mark.parametrize("holder", [
+    '<p title="<!--more-->">Opening line.</p>',
+    "<p>Opening <img alt='a <!--more--> b' src='https://img.example/a.png'> line.</p>",
+    '<p>Opening <a href="https://e.example/" title="<!--nextpage-->">line</a>.</p>',
+])
+def test_a_mark_inside_an_attribute_value_is_no_mark(holder: str) -> None:
+    """The tokenizer reads "<!--" in an attribute's value as text of the value: only the
+    comment after the paragraph is the editor's mark, and the paragraph stays whole."""
+    html = holder + "<!--more--><p>After the teaser.</p>"
+    article = article_from_html(html, {"headline": "Marks"}, source="marks")
+    assert [block.kind for block in article.blocks] == ["paragraph", "paragraph"]
+    assert article.teaser_end == 1
+    assert "Opening" in article.blocks[0].html and '"&gt;' not in article.blocks[0].html

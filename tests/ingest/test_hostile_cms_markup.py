@@ -132,3 +132,30 @@ def test_an_infinite_ans_duration_is_an_input_error() -> None:
              '"content_elements":[{"type":"video","_id":"v","duration":1e400}]}')
     with pytest.raises(InputError):
         article_from_json(story, source="s.json")
+
+
+THEME_CLASSES = ["ad-slot", "ad-frame", "ad-label", "paywall", "story-body", "frame-play",
+                 "related-card", "list"]
+
+
+@pytest.mark.parametrize("name", THEME_CLASSES)
+def test_the_body_cannot_dress_its_markup_as_the_theme(name: str) -> None:
+    """The source's classes are read by the recognizers and go: on the page they would
+    be the theme's (a body's ``class="ad-slot"`` is no ad slot)."""
+    body = (f'<p class="{name}">One <a class="{name}" href="https://e.example/">link</a> '
+            f'<span class="{name}">span</span></p><table class="{name}"><tr>'
+            f'<td class="{name}">cell</td></tr></table><ul class="{name}"><li class="{name}">'
+            f'item</li></ul><blockquote class="{name}"><p class="{name}">Quoted.</p>'
+            f'</blockquote><div class="{name}"><section class="{name}">Raw</section></div>')
+    article = article_from_html(body, {"headline": "Classes"}, source="classes.html")
+    for block in article.blocks:
+        kept = " ".join(filter(None, [getattr(block, "html", None),
+                                      *(getattr(block, "items", None) or [])]))
+        assert f'class="{name}"' not in kept, block
+    assert not missing_text(body, Engine(development=True).render(article, SUBSCRIBER).html)
+
+
+def test_the_engine_keeps_its_own_mark_on_a_frame_turned_link() -> None:
+    article = article_from_html('<p>See <iframe src="https://unknown.example/x"></iframe></p>',
+                                {"headline": "Frame"}, source="frame.html")
+    assert 'class="frame-link"' in article.blocks[0].html
