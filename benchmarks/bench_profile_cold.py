@@ -18,6 +18,6 @@ def test_profile_shows_every_stage_of_the_cold_path(capsys: Any, tmp_path: Path)
     status = profile_cold.main(["--rounds", "3", "--pages", "3", "--html", str(report)])
     tree = capsys.readouterr().out
     assert status == 0
-    for stage in ("ingest_html", "clean_body", "build_plan", "Renderer.page"):
+    for stage in ("ingest_html", "sanitized_body", "build_plan", "Renderer.page"):
         assert stage in tree, stage
     assert report.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
