@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
 from layout.access.policy import AccessDecision
+from layout.access.view import reader_article
 from layout.article import Article
 from layout.blocks import Block
 from layout.measure.gaps import Gaps
@@ -134,6 +136,12 @@ class LayoutPlan:
         """The blocks this reader may see, in order: what every surface reads."""
         return self.article.blocks[: self.access.visible_blocks]
 
+    @cached_property
+    def seen(self) -> Article:
+        """The article as this reader may see it (``access.view``): what the templates
+        and every other reader-facing output get, never ``article`` itself."""
+        return reader_article(self.article, self.access.visible_blocks)
+
     def items(self) -> Iterator[PlanItem]:
         """Blocks, units and the wall in final order; hidden blocks never appear."""
         by_gap: dict[int, list[PlacedUnit]] = {}
@@ -174,7 +182,8 @@ class LayoutPlan:
             "applied": access.applied,
             "entitled": access.entitled,
             "visible_blocks": self.visible_blocks,
-            "hidden_blocks": len(self.sizes) - self.visible_blocks,
+            # How much a wall hides is not told to the reader it hides it from.
+            "hidden_blocks": None if self.wall is not None else 0,
             "wall": access.wall,
             "meter": meter,
             "cache_class": access.cache_class,

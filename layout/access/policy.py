@@ -17,7 +17,7 @@ from typing import Literal
 
 from layout.access.meter import MeterState
 from layout.article import Article
-from layout.measure.sizes import BlockSize
+from layout.measure.sizes import MEDIA_KINDS, BlockSize
 from layout.rules import Paywall, Preview
 from layout.viewer import Viewer
 
@@ -164,10 +164,39 @@ def preview_cut(sizes: Sequence[BlockSize], preview: Preview, marker: int | None
     # A gated article always keeps something back: a teaser as long as the whole story
     # would give the story away.
     cut = min(cut, total - 1) if total else 0
-    while cut > 0 and sizes[cut - 1].kind == "heading":
-        cut -= 1
+    cut = _not_after_heading(sizes, cut)
     if not any(size.is_body_text for size in sizes[:cut]):
         first = next((i for i, size in enumerate(sizes) if size.is_body_text), None)
         # With no body text at all, the teaser is the header alone.
         cut = first + 1 if first is not None and first + 1 < total else 0
+    return _within_share(sizes, cut, preview.max_share)
+
+
+# What a media block (picture, gallery, video, audio, embed, link card) weighs in the
+# preview's share, in words.
+MEDIA_WORDS = 50
+
+
+def _weight(size: BlockSize) -> int:
+    return MEDIA_WORDS if size.kind in MEDIA_KINDS else size.words
+
+
+def _within_share(sizes: Sequence[BlockSize], cut: int, share: float) -> int:
+    """The cut moved up until the teaser holds at most ``share`` of the article's weight
+    (its words, and its media at ``MEDIA_WORDS`` each); the header alone when what is
+    left holds no body text."""
+    weights = [_weight(size) for size in sizes]
+    allowed, shown = share * sum(weights), sum(weights[:cut])
+    if shown <= allowed:
+        return cut
+    while cut > 0 and shown > allowed:
+        cut -= 1
+        shown -= weights[cut]
+    cut = _not_after_heading(sizes, cut)
+    return cut if any(size.is_body_text for size in sizes[:cut]) else 0
+
+
+def _not_after_heading(sizes: Sequence[BlockSize], cut: int) -> int:
+    while cut > 0 and sizes[cut - 1].kind == "heading":
+        cut -= 1
     return cut

@@ -86,11 +86,15 @@ def check_min_article(unit: Unit, state: PlacementState) -> Verdict | None:
         return None
     words, paragraphs = state.gaps.words[-1], state.gaps.paragraphs[-1]
     if minimum.words is not None and words < minimum.words:
+        if not state.sees_all:
+            return Verdict("too-short", f"article has fewer than {minimum.words} words")
         return Verdict("too-short", f"article has {words} words (needs {minimum.words})")
     if minimum.paragraphs is not None and paragraphs < minimum.paragraphs:
-        return Verdict(
-            "too-short", f"article has {paragraphs} paragraphs (needs {minimum.paragraphs})"
-        )
+        if not state.sees_all:
+            return Verdict("too-short",
+                           f"article has fewer than {minimum.paragraphs} paragraphs")
+        return Verdict("too-short",
+                       f"article has {paragraphs} paragraphs (needs {minimum.paragraphs})")
     return None
 
 
@@ -146,11 +150,15 @@ def check_keep_out(gap: int, unit: Unit, state: PlacementState) -> Verdict | Non
         return None
     words_after = gaps.words[-1] - gaps.words[gap]
     if keep.last_words is not None and words_after < keep.last_words:
+        if not state.sees_all:
+            return Verdict("near-end", f"within the last {keep.last_words} words")
         return Verdict(
             "near-end", f"{words_after} words below; keeps out of the last {keep.last_words}"
         )
     paragraphs_after = gaps.paragraphs[-1] - gaps.paragraphs[gap]
     if keep.last_paragraphs is not None and paragraphs_after < keep.last_paragraphs:
+        if not state.sees_all:
+            return Verdict("near-end", f"within the last {keep.last_paragraphs} paragraphs")
         return Verdict(
             "near-end",
             f"{paragraphs_after} paragraphs below; keeps out of the last {keep.last_paragraphs}",

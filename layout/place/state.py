@@ -37,6 +37,13 @@ class PlacementState:
         """The blocks the reader may see (``last_gap`` is the paywall's cut)."""
         return self.article.blocks[: self.last_gap]
 
+    @property
+    def sees_all(self) -> bool:
+        """Whether the reader sees the whole article: only then may a decision's message
+        give a count of the whole article (to a walled reader it would tell the size of
+        what the wall hides)."""
+        return self.last_gap >= len(self.article.blocks)
+
     def height_of(self, unit: Unit) -> float:
         """The height one copy of ``unit`` reserves on the reader's device (worked out
         once per placement)."""

@@ -11,13 +11,14 @@ from layout.plan import Decision, LayoutPlan
 
 def _header(plan: LayoutPlan, rules_name: str) -> list[str]:
     metrics, access = plan.metrics, plan.paywall_json()
+    hidden = "walled" if access["hidden_blocks"] is None else access["hidden_blocks"]
     return [
         f"article: {plan.article.id}",
         f"viewer: {plan.viewer.device} {plan.viewer.audience}  rules: {rules_name}",
-        f"words: {metrics['words']}  blocks: {len(plan.sizes)}  ads: {metrics['ad_count']}  "
+        f"words: {metrics['words']}  blocks: {plan.visible_blocks}  ads: {metrics['ad_count']}  "
         f"density: {metrics['ad_density']:.2f}  height: {metrics['content_height']}px",
         f"paywall: {access['mode']} applied={'yes' if access['applied'] else 'no'} "
-        f"visible={access['visible_blocks']} hidden={access['hidden_blocks']}"
+        f"visible={access['visible_blocks']} hidden={hidden}"
         + (f" wall={plan.wall.variant}@{plan.wall.gap}" if plan.wall else ""),
     ]
 

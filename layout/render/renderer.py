@@ -7,16 +7,18 @@ fail loudly; the only markup passed through unescaped is what ``sanitize`` produ
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
+from layout.access.view import article_metadata
 from layout.article import Article
-from layout.blocks import BLOCK_KINDS, Block
+from layout.blocks import BLOCK_KINDS
 from layout.cache import ArticleMemo
 from layout.html.providers import (
     audio_player_url,
@@ -28,6 +30,7 @@ from layout.measure.outline import outline_levels
 from layout.plan import BlockItem, LayoutPlan, PlacedUnit, PlanItem, Wall
 from layout.render.direct import WRITERS, Writer
 from layout.render.structured import description, news_article, script_json, video_object
+from layout.render.view import PageView
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # layout/, where the wheel puts templates/
 
@@ -53,9 +56,15 @@ def html_datetime(value: datetime) -> str:
     return value.isoformat(timespec="milliseconds" if value.microsecond else "auto")
 
 
-def make_environment(theme_dirs: Iterable[Path]) -> jinja2.Environment:
+def make_environment(theme_dirs: Iterable[Path], *, sandboxed: bool) -> jinja2.Environment:
+    """The theme's environment. A publisher's theme is ``sandboxed``: a template reaches
+    only what its context gives it (no ``__class__`` or ``__globals__`` to climb to the
+    rest of the process) and changes none of it; see ``access.view`` for what that context
+    holds. The default theme alone is the engine's own code, and renders without the
+    sandbox's check on every attribute it reads."""
     loader = jinja2.FileSystemLoader([str(path) for path in theme_dirs])
-    env = jinja2.Environment(
+    kind = ImmutableSandboxedEnvironment if sandboxed else jinja2.Environment
+    env = kind(
         loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -113,7 +122,7 @@ class Renderer:
 
     def __init__(self, theme_dir: Path | None = None) -> None:
         dirs = [theme_dir] if theme_dir is not None else []
-        self.env = make_environment([*dirs, default_theme_dir()])
+        self.env = make_environment([*dirs, default_theme_dir()], sandboxed=bool(dirs))
         # The stylesheet is static: rendered once per theme, not once per page.
         self.env.globals["page_css"] = Markup(self.env.get_template("page.css.j2").render())
         self._page = self.env.get_template("page.html.j2")
@@ -142,10 +151,11 @@ class Renderer:
     def _article_markup(self, article: Article) -> _ArticleMarkup:
         return self._markup.get_or_make(
             article, None,
-            lambda: _ArticleMarkup(self.template, self._writers, article.blocks),
+            lambda: _ArticleMarkup(self.template, self._writers, article),
         )
 
-    def _body(self, plan: LayoutPlan, context: dict[str, Any]) -> tuple[Markup, Markup]:
+    def _body(self, plan: LayoutPlan, items: Iterable[PlanItem],
+              context: dict[str, Any]) -> tuple[Markup, Markup]:
         """The article body as HTML: the open part and the gated part (the gated part is
         only there for a reader entitled to it). With ``annotate``, every gap gets an
         anchor just before its first item (``end_anchor`` marks the end of the text)."""
@@ -158,7 +168,7 @@ class Renderer:
         gated_parts: list[str] = []
         parts = open_parts
         last_gap = -1
-        for item in plan.items():
+        for item in items:
             if isinstance(item, BlockItem):
                 gap = item.index
                 if gate is not None and gap >= gate:
@@ -175,15 +185,16 @@ class Renderer:
 
     def context(self, plan: LayoutPlan, extra: dict[str, Any] | None = None) -> dict[str, Any]:
         page = {"description": description(plan), "json_ld": script_json(news_article(plan))}
+        view = PageView.of(plan)
         context = {
-            "article": plan.article,
+            "article": view.article,
             "viewer": plan.viewer,
-            "plan": plan,
+            "plan": view,
             "page": page,
             "annotate": False,
             **(extra or {}),
         }
-        context["body"], context["gated_body"] = self._body(plan, context)
+        context["body"], context["gated_body"] = self._body(plan, view.items, context)
         context["end_anchor"] = Markup(_anchor(plan.visible_blocks)) if context["annotate"] else ""
         return context
 
@@ -198,20 +209,24 @@ class _ArticleMarkup:
     """The rendered HTML of one article's blocks and units, each made on first use.
 
     Block templates see ``block``, ``level`` and ``article``; unit templates see ``unit``
-    (or ``wall``), ``article`` and ``paywall``. Neither sees the reader, which is what
+    (or ``wall``), ``article`` and ``paywall``, where ``article`` is the article's
+    metadata without its blocks. Neither sees the reader or another block, which is what
     lets one rendering serve every reader. A unit is looked up by its id and gap (a wall
     by its value) and reused only for an equal unit, so a reader's own meter notice is
     rendered anew whenever its count differs.
 
     It is kept for as long as its article lives, so it must never refer to the article
-    (that would keep it alive for good): the article is passed to each call.
+    (that would keep it alive for good): the article is passed to each call, and what
+    is kept of it is a copy of its metadata.
     """
 
     def __init__(self, templates: Callable[[str], jinja2.Template],
-                 writers: dict[str, Writer], blocks: Sequence[Block]) -> None:
+                 writers: dict[str, Writer], article: Article) -> None:
         self._templates = templates
         self._writers = writers
-        self._levels = outline_levels(blocks)
+        self._levels = outline_levels(article.blocks)
+        # What block and unit templates get as ``article``: the same for every reader.
+        self._metadata = article_metadata(article)
         self._blocks: dict[int, Markup] = {}
         self._units: dict[object, tuple[PlacedUnit | Wall, object, Markup]] = {}
 
@@ -225,7 +240,7 @@ class _ArticleMarkup:
                 markup = writer(block, level)
             else:
                 template = self._templates(BLOCK_TEMPLATES[block.kind])
-                variables = {"block": block, "level": level, "article": article}
+                variables = {"block": block, "level": level, "article": self._metadata}
                 markup = render_small(template, variables)
             self._blocks[index] = markup
         return markup
@@ -244,5 +259,5 @@ class _ArticleMarkup:
         template = self._templates(_template_name(item))
         unit = item if isinstance(item, PlacedUnit) else None
         wall = item if isinstance(item, Wall) else None
-        context = {"unit": unit, "wall": wall, "article": article, "paywall": paywall}
+        context = {"unit": unit, "wall": wall, "article": self._metadata, "paywall": paywall}
         return render_small(template, context)

@@ -66,12 +66,18 @@ class Preview(RuleModel):
     """How much of a gated article a reader sees: a count of paragraphs or words or a
     share of the text, unless the editor marked the teaser's end (WordPress's
     ``<!--more-->``): ``marker: true`` ends the preview there for every article that has
-    the mark, ``false`` never; left out, it does for premium articles."""
+    the mark, ``false`` never; left out, it does for premium articles.
+
+    Whatever the count or the mark, a preview never shows more than ``max_share`` of the
+    article, words and media counted (each picture, gallery, video, audio, embed or link
+    card weighs as much as ``MEDIA_WORDS`` words): a short brief, or a data story of
+    tables and charts, is not given away by a preview of three paragraphs."""
 
     paragraphs: int | None = Field(None, ge=1)
     words: int | None = Field(None, ge=1)
     percent: float | None = Field(None, gt=0, lt=100)
     marker: bool | None = None
+    max_share: float = Field(0.5, gt=0, le=1)
 
     def teaser_end(self, teaser_end: int | None, access: str) -> int | None:
         """The editor's mark, where this preview uses it; else None."""

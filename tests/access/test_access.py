@@ -15,7 +15,13 @@ from pydantic import ValidationError
 
 from layout import Engine, Viewer, load_article
 from layout.access.meter import MeterState, article_digest, encode_meter
-from layout.access.policy import CACHE_HEADERS, decide_access, effective_mode, preview_cut
+from layout.access.policy import (
+    CACHE_HEADERS,
+    MEDIA_WORDS,
+    decide_access,
+    effective_mode,
+    preview_cut,
+)
 from layout.access.secret import DEVELOPMENT_SECRET
 from layout.article import article_from_data
 from layout.measure.sizes import BlockSize
@@ -37,7 +43,8 @@ def sizes(*spec: str | tuple[str, int]) -> list[BlockSize]:
 
 
 def cut(blocks: list[BlockSize], **preview: float) -> int:
-    return preview_cut(blocks, Preview(**preview))
+    """The cut for a preview; its count alone, unless the test gives a ``max_share``."""
+    return preview_cut(blocks, Preview(**{"max_share": 1.0, **preview}))
 
 
 def exhausted(period: str = "2026-11", limit: int = 10) -> str:
@@ -147,7 +154,8 @@ def test_render_of_a_heading_image_paragraph_opening_shows_the_first_paragraph()
         {"kind": "image", "src": "https://img.example-news.test/a.jpg", "alt": "A quay",
          "caption": "The quay at dawn"},
         {"kind": "paragraph", "html": "Opening paragraph teaser-text here."},
-        *({"kind": "paragraph", "html": f"Later paragraph {n}."} for n in range(5)),
+        *({"kind": "paragraph", "html": f"Later paragraph {n}" + " with more words" * 10}
+          for n in range(5)),
         {"kind": "paragraph", "html": "Closing canary-opening."},
     ]
     engine = Engine(rules_with(mode="hard", preview=Preview(words=1)))
@@ -360,3 +368,64 @@ def test_anonymous_bytes_do_not_depend_on_who_was_served_before(name):
         cwd=ROOT, env=env, capture_output=True, check=True,
     )
     assert cli.stdout == brand_new.html.encode()
+
+
+def _weight(block: BlockSize) -> int:
+    return MEDIA_WORDS if block.kind in ("image", "video") else block.words
+
+
+def test_a_preview_never_shows_more_than_its_share():
+    """A three-paragraph preview of a five-paragraph brief would show 60% of it."""
+    brief = sizes(*["paragraph"] * 5)
+    assert cut(brief, paragraphs=3) == 3
+    assert cut(brief, paragraphs=3, max_share=0.5) == 2
+    assert preview_cut(brief, Preview(paragraphs=3)) == 2  # the default share is a half
+
+
+def test_media_count_in_the_share():
+    """A data story: a paragraph, then charts and tables; the preview's paragraph count
+    is never reached, and the cut stays within the share, media weighed as words."""
+    story_sizes = sizes("paragraph", "image", ("table", 30), "image", ("paragraph", 20),
+                        "image", "image", ("paragraph", 10))
+    at = preview_cut(story_sizes, Preview(paragraphs=3))
+    shown = sum(_weight(block) for block in story_sizes[:at])
+    assert at > 0 and shown <= 0.5 * sum(_weight(block) for block in story_sizes)
+
+
+def test_a_share_too_small_for_the_first_paragraph_leaves_the_header_alone():
+    blocks = sizes(("paragraph", 200), ("paragraph", 20), ("paragraph", 20))
+    assert preview_cut(blocks, Preview(paragraphs=1)) == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(KINDS, st.integers(1, 80)), min_size=1, max_size=30),
+    st.one_of(st.builds(lambda n: {"paragraphs": n}, st.integers(1, 8)),
+              st.builds(lambda n: {"words": n}, st.integers(1, 600))),
+    st.floats(0.05, 1.0),
+)
+def test_the_share_holds_for_any_article(spec, preview, share):
+    blocks = sizes(*spec)
+    at = preview_cut(blocks, Preview(**preview, max_share=share))
+    assert sum(_weight(b) for b in blocks[:at]) <= share * sum(_weight(b) for b in blocks) + 1e-9
+    if at > 0:
+        assert blocks[at - 1].kind != "heading"
+        assert any(block.kind in BODY for block in blocks[:at])
+
+
+def _plan_weight(plan: dict) -> int:
+    media = {"image", "gallery", "video", "audio", "embed", "related"}
+    return sum(MEDIA_WORDS if item["kind"] in media else item["words"]
+               for item in plan["items"] if item["type"] == "block")
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "samples" / "articles").glob("*.json")),
+                         ids=lambda path: path.stem)
+def test_every_sample_made_premium_previews_at_most_half(path):
+    """The briefs and data stories too: a premium brief once showed 80% of its text."""
+    article = load_article(path).model_copy(update={"access": "premium"})
+    engine = Engine(development=True)
+    walled = engine.render(article, Viewer(), "json", now=NOW).plan
+    whole = engine.render(article, Viewer(audience="subscriber"), "json", now=NOW).plan
+    assert walled["paywall"]["wall"] == "subscribe"
+    assert 0 < _plan_weight(walled) <= 0.5 * _plan_weight(whole)

@@ -109,7 +109,7 @@ def test_a_report_tied_to_no_block_is_not_shown_past_the_wall() -> None:
              + [{"type": "secret_poll_widget"}]}
     article = article_from_json(json.dumps(story), source="s.json")
     plan = Engine(development=True).render(article, ANONYMOUS, format="json").plan
-    assert plan["paywall"]["hidden_blocks"] > 0
+    assert plan["paywall"]["applied"] and plan["paywall"]["hidden_blocks"] is None
     assert [d for d in plan["decisions"] if d["outcome"] == "reported"] == []
     plan = Engine(development=True).render(article, SUBSCRIBER, format="json").plan
     assert [d["code"] for d in plan["decisions"] if d["outcome"] == "reported"] == [

@@ -19,7 +19,7 @@ from layout.rules import Distance, RuleSet, Unit
 
 FIXED = frozenset({"top", "bottom", "rail"})
 # Rules count these as "paragraphs" (docs/rules.md): body text a reader reads through.
-BODY_TEXT = frozenset({"paragraph", "list", "quote"})
+BODY_TEXT = frozenset({"paragraph", "list", "quote", "preformatted"})
 # Units the engine adds itself, not from the rules: the meter's "N articles left" notice.
 ENGINE_UNITS = frozenset({"meter-notice"})
 EPSILON = 1e-9
