@@ -30,6 +30,7 @@ if str(ROOT) not in sys.path:
 from layout import Article, Engine, Viewer  # noqa: E402
 from layout.access.meter import reader_meter  # noqa: E402
 from layout.access.policy import AccessDecision, decide_access  # noqa: E402
+from layout.access.terms import access_terms  # noqa: E402
 from layout.ingest.sources import article_from_html, article_from_json, meta_path_for  # noqa: E402
 from layout.measure.gaps import Gaps  # noqa: E402
 from layout.measure.sizes import BlockSize, header_height, measure  # noqa: E402
@@ -88,8 +89,9 @@ def sizes(articles: list[Article]) -> list[list[BlockSize]]:
 
 
 def _access(article: Article, sizes: list[BlockSize]) -> AccessDecision:
-    meter = reader_meter(VIEWER, RULES, ENGINE.meter_secret, NOW)
-    return decide_access(article, VIEWER, RULES.paywall, sizes, meter)
+    terms = access_terms(article, VIEWER, RULES.paywall, NOW)
+    meter = reader_meter(VIEWER, terms, ENGINE.meter_secret, NOW)
+    return decide_access(article, VIEWER, terms, sizes, meter)
 
 
 def _gaps(article: Article, sizes: list[BlockSize]) -> Gaps:

@@ -13,6 +13,7 @@ from typing import Any
 
 from layout.access.meter import reader_meter
 from layout.access.policy import decide_access
+from layout.access.terms import access_terms
 from layout.article import Article
 from layout.cache import ArticleMemo
 from layout.limits import DEFAULT_LIMITS, Limits, over_limit
@@ -78,14 +79,13 @@ def build_plan(
         raise over_limit(article.id, "the block count", len(article.blocks), limits.max_blocks)
     profile = rules.device(viewer.device)
     sizes = memos.measured(article, profile)
-    access = decide_access(
-        article, viewer, rules.paywall, sizes, reader_meter(viewer, rules, secret, now)
-    )
+    terms = access_terms(article, viewer, rules.paywall, now)
+    access = decide_access(article, viewer, terms, sizes, reader_meter(viewer, terms, secret, now))
     gaps = memos.measured_gaps(article, profile)
     wall = Wall(access.wall, access.visible_blocks) if access.wall is not None else None
     placement = _placement(article, viewer, rules, gaps, access.visible_blocks, wall, memos,
                            checks)
-    notice = meter_notice(access, rules)
+    notice = meter_notice(access)
     units = [notice, *placement.units] if notice is not None else list(placement.units)
     plan = LayoutPlan(
         article=article,

@@ -173,6 +173,8 @@ class LayoutPlan:
         meter = None
         if access.meter is not None:
             meter = {
+                "name": access.meter.name,
+                "period": access.meter_period,
                 "limit": access.meter_limit,
                 "remaining": access.meter_remaining,
                 "counted": access.counted,
@@ -187,6 +189,8 @@ class LayoutPlan:
             "wall": access.wall,
             "meter": meter,
             "cache_class": access.cache_class,
+            "rule": access.rule,
+            "why": access.reason,
         }
 
     def to_json(self) -> dict[str, Any]:

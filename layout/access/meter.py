@@ -1,8 +1,9 @@
 """The anonymous meter: an HMAC-signed token holding the period and the articles counted.
 
 Format: ``v1.<payload>.<signature>``, base64url without padding. The payload is compact
-JSON: ``{"p": period key, "a": [article digests]}``. Article ids are stored as short
-digests, so the cookie does not spell out a reader's history. A token that is malformed,
+JSON: ``{"p": period key, "a": [article digests]}``, with ``"m": name`` for a meter other
+than the default one (a token counts for its own meter only). Article ids are stored as
+short digests, so the cookie does not spell out a reader's history. A token that is malformed,
 tampered with, signed with another secret or from an earlier period reads as a fresh
 meter: never as extra allowance, and never as an error.
 """
@@ -15,13 +16,16 @@ import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from layout.rules import RuleSet
 from layout.viewer import Viewer
+
+if TYPE_CHECKING:
+    from layout.access.terms import AccessTerms
 
 Period = Literal["month", "week", "day"]
 VERSION = "v1"
+DEFAULT_METER = "default"
 MAX_TOKEN_LENGTH = 4096
 
 
@@ -47,6 +51,7 @@ class MeterState:
 
     period: str
     articles: tuple[str, ...] = ()
+    name: str = "default"
 
     def has_read(self, article_id: str) -> bool:
         return article_digest(article_id) in self.articles
@@ -54,7 +59,7 @@ class MeterState:
     def with_article(self, article_id: str) -> MeterState:
         if self.has_read(article_id):
             return self
-        return MeterState(self.period, (*self.articles, article_digest(article_id)))
+        return MeterState(self.period, (*self.articles, article_digest(article_id)), self.name)
 
     @property
     def count(self) -> int:
@@ -74,17 +79,18 @@ def _sign(secret: bytes, payload: str) -> str:
 
 
 def encode_meter(state: MeterState, secret: bytes) -> str:
-    payload = _b64(
-        json.dumps({"p": state.period, "a": list(state.articles)}, separators=(",", ":")).encode(
-            "utf-8"
-        )
-    )
+    data: dict[str, object] = {"p": state.period, "a": list(state.articles)}
+    if state.name != DEFAULT_METER:
+        data["m"] = state.name
+    payload = _b64(json.dumps(data, separators=(",", ":")).encode("utf-8"))
     return f"{VERSION}.{payload}.{_sign(secret, payload)}"
 
 
-def decode_meter(token: str | None, secret: bytes, current_period: str) -> MeterState:
-    """The meter a token holds for the current period; fresh for anything not valid."""
-    fresh = MeterState(current_period)
+def decode_meter(token: str | None, secret: bytes, current_period: str,
+                 name: str = DEFAULT_METER) -> MeterState:
+    """The meter ``name`` a token holds for the current period; fresh for anything not
+    valid, and for a token of another meter."""
+    fresh = MeterState(current_period, (), name)
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return fresh
     parts = token.split(".")
@@ -103,10 +109,12 @@ def decode_meter(token: str | None, secret: bytes, current_period: str) -> Meter
         return fresh
     if not isinstance(data, dict) or data.get("p") != current_period:
         return fresh
+    if data.get("m", DEFAULT_METER) != name:
+        return fresh
     articles = data.get("a")
     if not isinstance(articles, list) or not all(isinstance(a, str) for a in articles):
         return fresh
-    return MeterState(current_period, tuple(dict.fromkeys(articles)))
+    return MeterState(current_period, tuple(dict.fromkeys(articles)), name)
 
 
 def utc_now() -> datetime:
@@ -115,10 +123,11 @@ def utc_now() -> datetime:
 
 
 def reader_meter(
-    viewer: Viewer, rules: RuleSet, secret: bytes | None, now: datetime
+    viewer: Viewer, terms: AccessTerms, secret: bytes | None, now: datetime
 ) -> MeterState | None:
-    """The reader's meter for the current period, when the rules meter (fresh for a token
-    that is missing, tampered with, expired or malformed)."""
-    if rules.paywall.mode != "metered" or secret is None:
+    """The reader's meter for the current period, when the terms meter (fresh for a token
+    that is missing, tampered with, expired, malformed or of another meter)."""
+    if terms.mode != "metered" or secret is None:
         return None
-    return decode_meter(viewer.meter, secret, period_key(rules.paywall.meter.period, now))
+    meter = terms.meter
+    return decode_meter(viewer.meter, secret, period_key(meter.period, now), meter.name)

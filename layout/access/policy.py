@@ -1,9 +1,11 @@
 """The paywall policy: ONE pure decision of what this reader may see of this article.
 
-``decide_access(article, viewer, paywall, sizes, meter)`` returns everything every surface
-needs (visible blocks, the cut, the wall variant, the meter update, the cache class); the
-page, the fragment, the plan JSON, the JSON-LD and the meta tags are all built from it,
-never from the raw article, so gated text cannot reach a reader who is not entitled to it.
+``decide_access(article, viewer, terms, sizes, meter)`` returns everything every surface
+needs (visible blocks, the cut, the wall variant, the meter update, the cache class, the
+access rule that set the terms); the page, the fragment, the plan JSON, the JSON-LD and the
+meta tags are all built from it, never from the raw article, so gated text cannot reach a
+reader who is not entitled to it. The terms (``terms.access_terms``) say which mode,
+preview, meter and wall the rules set for this article and reader.
 
 Crawlers get no trust from a User-Agent or forwarded headers: only ``viewer.verified_crawler``
 (set by the calling application after its own reverse-DNS check) opens the article to them.
@@ -13,15 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 from layout.access.meter import MeterState
+from layout.access.terms import AccessTerms
 from layout.article import Article
 from layout.measure.sizes import MEDIA_KINDS, BlockSize
-from layout.rules import Paywall, Preview
+from layout.rules import Preview
+from layout.rules.paywall import WallVariant
 from layout.viewer import Viewer
-
-WallVariant = Literal["subscribe", "register", "meter-exhausted"]
 
 CACHE_HEADERS: dict[str, dict[str, str]] = {
     "anon-full": {"Cache-Control": "public, max-age=60, s-maxage=300", "Vary": "Cookie"},
@@ -46,6 +47,9 @@ class AccessDecision:
     meter_limit: int
     counted: bool
     cache_class: str
+    meter_period: str = "month"
+    rule: str | None = None  # the access rule that set the terms, None: the paywall's own
+    reason: str = ""
 
     @property
     def applied(self) -> bool:
@@ -54,15 +58,6 @@ class AccessDecision:
     @property
     def meter_remaining(self) -> int | None:
         return None if self.meter is None else max(0, self.meter_limit - self.meter.count)
-
-
-def effective_mode(article: Article, paywall: Paywall) -> str:
-    """Per-article access wins: free stays free, premium is hard-walled."""
-    if article.access == "free" or paywall.mode == "free":
-        return "free"
-    if article.access == "premium":
-        return "hard"
-    return paywall.mode
 
 
 @dataclass(frozen=True)
@@ -77,16 +72,16 @@ class _Verdict:
 def decide_access(
     article: Article,
     viewer: Viewer,
-    paywall: Paywall,
+    terms: AccessTerms,
     sizes: Sequence[BlockSize],
     meter: MeterState | None,
 ) -> AccessDecision:
-    """The single access decision for (article, viewer, rules, meter)."""
-    mode = effective_mode(article, paywall)
-    verdict = _verdict(mode, article, viewer, paywall, meter)
+    """The single access decision for (article, viewer, the rules' terms, meter)."""
+    mode = terms.mode
+    verdict = _verdict(terms, article, viewer, meter)
     total = len(sizes)
-    marker = paywall.preview.teaser_end(article.teaser_end, article.access)
-    gated_from = None if mode == "free" else preview_cut(sizes, paywall.preview, marker)
+    marker = terms.preview.teaser_end(article.teaser_end, article.access)
+    gated_from = None if mode == "free" else preview_cut(sizes, terms.preview, marker)
     hidden = not verdict.entitled and gated_from is not None and gated_from < total
     return AccessDecision(
         mode=mode,
@@ -95,15 +90,19 @@ def decide_access(
         gated_from=gated_from if gated_from is not None and gated_from < total else None,
         wall=verdict.wall if hidden else None,
         meter=verdict.meter,
-        meter_limit=paywall.meter.limit,
+        meter_limit=terms.meter.limit,
         counted=verdict.counted,
         cache_class=verdict.cache_class,
+        meter_period=terms.meter.period,
+        rule=terms.rule,
+        reason=terms.reason,
     )
 
 
 def _verdict(
-    mode: str, article: Article, viewer: Viewer, paywall: Paywall, meter: MeterState | None
+    terms: AccessTerms, article: Article, viewer: Viewer, meter: MeterState | None
 ) -> _Verdict:
+    mode = terms.mode
     if mode == "free":
         return _Verdict(
             True, None, "anon-full" if viewer.audience == "anonymous" else viewer.audience
@@ -115,27 +114,27 @@ def _verdict(
     # Units differ by audience, so only anonymous readers share the public teaser.
     teaser = "anon-preview" if viewer.audience == "anonymous" else "registered"
     if mode == "hard":
-        return _Verdict(False, "subscribe", teaser)
+        return _Verdict(False, terms.wall or "subscribe", teaser)
     if mode == "registration":
         if viewer.audience == "registered":
             return _Verdict(True, None, "registered")
-        return _Verdict(False, "register", teaser)
-    return _metered(article, viewer, paywall, meter)
+        return _Verdict(False, terms.wall or "register", teaser)
+    return _metered(terms, article, viewer, meter)
 
 
 def _metered(
-    article: Article, viewer: Viewer, paywall: Paywall, meter: MeterState | None
+    terms: AccessTerms, article: Article, viewer: Viewer, meter: MeterState | None
 ) -> _Verdict:
     if meter is None:
         raise ValueError("metering needs the reader's meter state")
     cache = "registered" if viewer.audience == "registered" else "anon-metered"
-    if meter.has_read(article.id):
+    if meter.has_read(article.id):  # a second read in the period is not counted again
         return _Verdict(True, None, cache, meter)
-    if meter.count < paywall.meter.limit:
+    if meter.count < terms.meter.limit:
         return _Verdict(True, None, cache, meter.with_article(article.id), counted=True)
-    wall: WallVariant = "subscribe" if viewer.audience == "registered" else "meter-exhausted"
+    default: WallVariant = "subscribe" if viewer.audience == "registered" else "meter-exhausted"
     # The wall depends on this reader's meter: never a shared cache entry.
-    return _Verdict(False, wall, cache, meter)
+    return _Verdict(False, terms.wall or default, cache, meter)
 
 
 def preview_cut(sizes: Sequence[BlockSize], preview: Preview, marker: int | None = None) -> int:

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from layout.access.policy import AccessDecision
 from layout.plan import PlacedUnit
-from layout.rules import RuleSet
 
 METER_NOTICE_HEIGHT = 64.0
 
 
-def meter_notice(access: AccessDecision, rules: RuleSet) -> PlacedUnit | None:
+def meter_notice(access: AccessDecision) -> PlacedUnit | None:
     """The notice for a reader the meter just counted, else None."""
     if not access.counted or access.meter_remaining is None:
         return None
@@ -18,7 +17,8 @@ def meter_notice(access: AccessDecision, rules: RuleSet) -> PlacedUnit | None:
         "template": "units/meter-notice.html.j2",
         "remaining": access.meter_remaining,
         "limit": access.meter_limit,
-        "period": rules.paywall.meter.period,
+        "period": access.meter_period,
+        "meter": access.meter.name if access.meter is not None else "default",
     }
     return PlacedUnit(
         id="meter-notice-1",

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from layout.rules.base import Size, UnitKind
 from layout.rules.files import DEFAULT_RULES_PATH, load_rules, parse_rules
-from layout.rules.ruleset import Ads, Density, GlobalSpacing, Meter, Paywall, Preview, RuleSet
+from layout.rules.paywall import AccessRule, AccessWhen, Meter, Paywall, Preview
+from layout.rules.ruleset import Ads, Density, GlobalSpacing, RuleSet
 from layout.rules.units import (
     At,
     Avoid,
@@ -26,6 +27,8 @@ from layout.rules.units import (
 
 __all__ = [
     "DEFAULT_RULES_PATH",
+    "AccessRule",
+    "AccessWhen",
     "Ads",
     "At",
     "Avoid",

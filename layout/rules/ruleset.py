@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from layout.html.urls import HOSTNAME, library_url_problem
 from layout.measure.devices import DEFAULT_DEVICES, DeviceProfile
 from layout.rules.base import RuleModel, development_of
+from layout.rules.paywall import Paywall
 from layout.rules.units import Distance, Unit
 from layout.viewer import Device
 
@@ -55,48 +56,6 @@ class Ads(RuleModel):
         if problem is not None:
             raise ValueError(problem)
         return value
-
-
-class Meter(RuleModel):
-    limit: int = Field(10, ge=0, le=1000)
-    period: Literal["month", "week", "day"] = "month"
-
-
-class Preview(RuleModel):
-    """How much of a gated article a reader sees: a count of paragraphs or words or a
-    share of the text, unless the editor marked the teaser's end (WordPress's
-    ``<!--more-->``): ``marker: true`` ends the preview there for every article that has
-    the mark, ``false`` never; left out, it does for premium articles.
-
-    Whatever the count or the mark, a preview never shows more than ``max_share`` of the
-    article, words and media counted (each picture, gallery, video, audio, embed or link
-    card weighs as much as ``MEDIA_WORDS`` words): a short brief, or a data story of
-    tables and charts, is not given away by a preview of three paragraphs."""
-
-    paragraphs: int | None = Field(None, ge=1)
-    words: int | None = Field(None, ge=1)
-    percent: float | None = Field(None, gt=0, lt=100)
-    marker: bool | None = None
-    max_share: float = Field(0.5, gt=0, le=1)
-
-    def teaser_end(self, teaser_end: int | None, access: str) -> int | None:
-        """The editor's mark, where this preview uses it; else None."""
-        if teaser_end is None or self.marker is False:
-            return None
-        return teaser_end if self.marker or access == "premium" else None
-
-    @model_validator(mode="after")
-    def _one(self) -> Preview:
-        if sum(v is not None for v in (self.paragraphs, self.words, self.percent)) != 1:
-            raise ValueError("exactly one of paragraphs, words or percent")
-        return self
-
-
-class Paywall(RuleModel):
-    mode: Literal["free", "metered", "registration", "hard"] = "free"
-    preview: Preview = Field(default_factory=lambda: Preview(paragraphs=3))
-    meter: Meter = Field(default_factory=Meter)
-    fade: bool = True
 
 
 class RuleSet(RuleModel):

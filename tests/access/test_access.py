@@ -15,14 +15,9 @@ from pydantic import ValidationError
 
 from layout import Engine, Viewer, load_article
 from layout.access.meter import MeterState, article_digest, encode_meter
-from layout.access.policy import (
-    CACHE_HEADERS,
-    MEDIA_WORDS,
-    decide_access,
-    effective_mode,
-    preview_cut,
-)
+from layout.access.policy import CACHE_HEADERS, MEDIA_WORDS, decide_access, preview_cut
 from layout.access.secret import DEVELOPMENT_SECRET
+from layout.access.terms import access_terms, effective_mode
 from layout.article import article_from_data
 from layout.measure.sizes import BlockSize
 from layout.rules import Meter, Paywall, Preview, load_rules
@@ -172,7 +167,9 @@ BLOCKS = sizes(*["paragraph"] * 8)
 
 
 def decide(access, viewer, state=None, **paywall):
-    return decide_access(story(access), viewer, Paywall(**paywall), BLOCKS, state)
+    article = story(access)
+    terms = access_terms(article, viewer, Paywall(**paywall), NOW)
+    return decide_access(article, viewer, terms, BLOCKS, state)
 
 
 @pytest.mark.parametrize("mode", ["free", "metered", "registration", "hard"])

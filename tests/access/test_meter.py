@@ -55,7 +55,11 @@ def read(engine, article, token=None, audience="anonymous", now=NOW):
 
 
 def meter_of(result):
-    return result.plan["paywall"]["meter"]
+    """The plan's meter: the default meter (its count compared; its period is the
+    rules')."""
+    meter = dict(result.plan["paywall"]["meter"])
+    assert meter.pop("name") == "default" and meter.pop("period") in ("month", "week", "day")
+    return meter
 
 
 def full_token(limit=LIMIT, period="2026-11", secret=SECRET):
@@ -109,7 +113,8 @@ def test_the_limit_walls_the_next_new_article():
     assert paywall["entitled"] is False
     assert paywall["applied"] is True
     assert paywall["wall"] == "meter-exhausted"
-    assert paywall["meter"] == {"limit": LIMIT, "remaining": 0, "counted": False}
+    assert paywall["meter"] == {"name": "default", "period": "month", "limit": LIMIT,
+                                "remaining": 0, "counted": False}
     assert "canary-a-next" not in walled.html
     assert "paywall-meter-exhausted" in walled.html
     # the walled article is not counted: the token still holds the same articles
