@@ -7,15 +7,15 @@ Every command turns a :class:`LayoutError` into one line per problem on stderr a
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn, TypeVar
+from typing import Annotated
 
 import typer
 
 from layout.article import Article
+from layout.cli_gifts import gift_app
+from layout.cli_output import fail, guarded, write_output
 from layout.corpus.check import AUDIENCES, DEVICES, check_article, viewer_matrix
 from layout.corpus.discover import find_articles
 from layout.corpus.impact import impact_json, impact_report, impact_text
@@ -33,8 +33,6 @@ from layout.serve.server import serve as run_server
 from layout.version import __version__
 from layout.viewer import Viewer
 
-T = TypeVar("T")
-
 app = typer.Typer(
     name="layout",
     help="Ad-slot and paywall page layout for news articles.",
@@ -42,6 +40,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(gift_app, name="gift")
 
 
 class DeviceOption(StrEnum):
@@ -77,32 +76,6 @@ DeviceOpt = Annotated[DeviceOption, typer.Option("--device", help="Device profil
 AudienceOpt = Annotated[AudienceOption, typer.Option("--audience", help="Reader audience.")]
 
 
-def fail(lines: list[str]) -> NoReturn:
-    """Print one line per problem on stderr and exit 2."""
-    for line in lines:
-        typer.echo(f"error: {line}", err=True)
-    raise typer.Exit(2)
-
-
-def guarded(action: Callable[[], T]) -> T:
-    """Run ``action``; a LayoutError becomes exit 2 with one line per problem."""
-    try:
-        return action()
-    except LayoutError as error:
-        fail(error.lines())
-
-
-def write_output(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        fail([f"{output}: cannot write the output ({error.strerror})"])
-
-
 def _engine(rules: Path | None, templates: Path | None = None) -> Engine:
     if templates is not None and not templates.is_dir():
         fail([f"{templates}: --templates expects a directory; found none there"])
@@ -118,6 +91,7 @@ def render(
     device: DeviceOpt = DeviceOption.mobile,
     audience: AudienceOpt = AudienceOption.anonymous,
     meter: Annotated[str | None, typer.Option("--meter", help="The reader's meter token.")] = None,
+    gift: Annotated[str | None, typer.Option("--gift", help="A gift link's token.")] = None,
     format: Annotated[
         FormatOption, typer.Option("--format", help="Output format.")
     ] = FormatOption.html,
@@ -127,7 +101,7 @@ def render(
     """Render an article as a page, a fragment or the layout plan JSON."""
     engine = _engine(rules, templates)
     article: Article = guarded(lambda: load_article(input))
-    viewer = Viewer(device=device.value, audience=audience.value, meter=meter)
+    viewer = Viewer(device=device.value, audience=audience.value, meter=meter, gift=gift)
     result = guarded(lambda: engine.render(article, viewer, format=format.value))
     if format is FormatOption.json:
         write_output(json.dumps(result.plan, indent=2, ensure_ascii=False) + "\n", output)

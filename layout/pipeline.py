@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from layout.access.gift import gift_for
 from layout.access.meter import reader_meter
 from layout.access.policy import decide_access
 from layout.access.terms import access_terms
@@ -80,7 +81,9 @@ def build_plan(
     profile = rules.device(viewer.device)
     sizes = memos.measured(article, profile)
     terms = access_terms(article, viewer, rules.paywall, now)
-    access = decide_access(article, viewer, terms, sizes, reader_meter(viewer, terms, secret, now))
+    gift = gift_for(viewer.gift, article.id, secret=secret, now=now) is not None
+    access = decide_access(article, viewer, terms, sizes, reader_meter(viewer, terms, secret, now),
+                           gift=gift)
     gaps = memos.measured_gaps(article, profile)
     wall = Wall(access.wall, access.visible_blocks) if access.wall is not None else None
     placement = _placement(article, viewer, rules, gaps, access.visible_blocks, wall, memos,

@@ -191,6 +191,7 @@ class LayoutPlan:
             "cache_class": access.cache_class,
             "rule": access.rule,
             "why": access.reason,
+            "gift": access.gift,
         }
 
     def to_json(self) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Who is reading: device, audience, meter token, consent, verified-crawler flag."""
+"""Who is reading: device, audience, meter and gift tokens, consent, verified-crawler flag."""
 
 from __future__ import annotations
 
@@ -23,5 +23,6 @@ class Viewer(BaseModel):
     device: Device = "mobile"
     audience: Audience = "anonymous"
     meter: str | None = None
+    gift: str | None = None  # a gift link's token (``access.gift``)
     consent: bool = True
     verified_crawler: bool = False

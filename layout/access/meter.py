@@ -10,7 +10,6 @@ meter: never as extra allowance, and never as an error.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
+from layout.access.tokens import b64decode, b64encode
 from layout.viewer import Viewer
 
 if TYPE_CHECKING:
@@ -66,23 +66,16 @@ class MeterState:
         return len(self.articles)
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
 def _sign(secret: bytes, payload: str) -> str:
-    return _b64(hmac.new(secret, f"{VERSION}.{payload}".encode("ascii"), hashlib.sha256).digest())
+    message = f"{VERSION}.{payload}".encode("ascii")
+    return b64encode(hmac.new(secret, message, hashlib.sha256).digest())
 
 
 def encode_meter(state: MeterState, secret: bytes) -> str:
     data: dict[str, object] = {"p": state.period, "a": list(state.articles)}
     if state.name != DEFAULT_METER:
         data["m"] = state.name
-    payload = _b64(json.dumps(data, separators=(",", ":")).encode("utf-8"))
+    payload = b64encode(json.dumps(data, separators=(",", ":")).encode("utf-8"))
     return f"{VERSION}.{payload}.{_sign(secret, payload)}"
 
 
@@ -102,7 +95,7 @@ def decode_meter(token: str | None, secret: bytes, current_period: str,
     try:
         if not hmac.compare_digest(_sign(secret, payload), signature):
             return fresh
-        data = json.loads(_unb64(payload))
+        data = json.loads(b64decode(payload))
     except (ValueError, UnicodeError, RecursionError):
         # RecursionError: a validly signed payload of deeply nested JSON (the secret's
         # holder is trusted, but a token is still read as untrusted text).

@@ -31,6 +31,7 @@ CACHE_HEADERS: dict[str, dict[str, str]] = {
     "registered": {"Cache-Control": "private, no-store", "Vary": "Cookie"},
     "subscriber": {"Cache-Control": "private, no-store", "Vary": "Cookie"},
     "crawler": {"Cache-Control": "private, no-store", "Vary": "Cookie"},
+    "gift": {"Cache-Control": "private, no-store", "Vary": "Cookie"},
 }
 
 
@@ -50,6 +51,7 @@ class AccessDecision:
     meter_period: str = "month"
     rule: str | None = None  # the access rule that set the terms, None: the paywall's own
     reason: str = ""
+    gift: bool = False  # a valid gift link opened the article
 
     @property
     def applied(self) -> bool:
@@ -75,10 +77,13 @@ def decide_access(
     terms: AccessTerms,
     sizes: Sequence[BlockSize],
     meter: MeterState | None,
+    *,
+    gift: bool = False,
 ) -> AccessDecision:
-    """The single access decision for (article, viewer, the rules' terms, meter)."""
+    """The single access decision for (article, viewer, the rules' terms, meter, and
+    whether the reader holds a valid gift of this article)."""
     mode = terms.mode
-    verdict = _verdict(terms, article, viewer, meter)
+    verdict = _verdict(terms, article, viewer, meter, gift)
     total = len(sizes)
     marker = terms.preview.teaser_end(article.teaser_end, article.access)
     gated_from = None if mode == "free" else preview_cut(sizes, terms.preview, marker)
@@ -96,11 +101,13 @@ def decide_access(
         meter_period=terms.meter.period,
         rule=terms.rule,
         reason=terms.reason,
+        gift=verdict.cache_class == "gift",
     )
 
 
 def _verdict(
-    terms: AccessTerms, article: Article, viewer: Viewer, meter: MeterState | None
+    terms: AccessTerms, article: Article, viewer: Viewer, meter: MeterState | None,
+    gift: bool,
 ) -> _Verdict:
     mode = terms.mode
     if mode == "free":
@@ -111,6 +118,8 @@ def _verdict(
         return _Verdict(True, None, "subscriber")
     if viewer.verified_crawler:
         return _Verdict(True, None, "crawler")
+    if gift:  # the whole article, this one only, and the meter not counted
+        return _Verdict(True, None, "gift")
     # Units differ by audience, so only anonymous readers share the public teaser.
     teaser = "anon-preview" if viewer.audience == "anonymous" else "registered"
     if mode == "hard":

@@ -31,6 +31,7 @@ from layout.plan import BlockItem, LayoutPlan, PlacedUnit, PlanItem, Wall
 from layout.render.direct import WRITERS, Writer
 from layout.render.structured import description, news_article, script_json, video_object
 from layout.render.view import PageView
+from layout.rules import Paywall
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # layout/, where the wheel puts templates/
 
@@ -184,7 +185,9 @@ class Renderer:
         return Markup("".join(open_parts)), Markup("".join(gated_parts))
 
     def context(self, plan: LayoutPlan, extra: dict[str, Any] | None = None) -> dict[str, Any]:
-        page = {"description": description(plan), "json_ld": script_json(news_article(plan))}
+        paywall = (extra or {}).get("paywall")
+        json_ld = news_article(plan, paywall if isinstance(paywall, Paywall) else None)
+        page = {"description": description(plan), "json_ld": script_json(json_ld)}
         view = PageView.of(plan)
         context = {
             "article": view.article,

@@ -16,6 +16,7 @@ from layout.blocks import Video
 from layout.html.providers import player_url
 from layout.measure.sizes import block_text
 from layout.plan import LayoutPlan
+from layout.rules import Paywall
 
 # Each as its JSON escape; replaced one after the other (a pass in C each, where
 # ``str.translate`` with a table goes through Python per character).
@@ -49,8 +50,10 @@ def description(plan: LayoutPlan, limit: int = 160) -> str:
     return text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def news_article(plan: LayoutPlan) -> dict[str, Any]:
-    """schema.org NewsArticle for the page, from what this reader may see."""
+def news_article(plan: LayoutPlan, paywall: Paywall | None = None) -> dict[str, Any]:
+    """schema.org NewsArticle for the page, from what this reader may see; with the
+    paywall's subscription product, the article is part of it (``isPartOf``, as Google's
+    paywalled-content and Subscribe with Google markup name it)."""
     article = plan.article
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -86,6 +89,12 @@ def news_article(plan: LayoutPlan) -> dict[str, Any]:
             "@type": "WebPageElement",
             "isAccessibleForFree": False,
             "cssSelector": gated,
+        }
+    if paywall is not None and paywall.product_id and data["isAccessibleForFree"] is False:
+        data["isPartOf"] = {
+            "@type": ["CreativeWork", "Product"],
+            "name": paywall.product_name or paywall.product_id.split(":", 1)[0],
+            "productID": paywall.product_id,
         }
     return data
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from layout.rules.base import Size, UnitKind
 from layout.rules.files import DEFAULT_RULES_PATH, load_rules, parse_rules
-from layout.rules.paywall import AccessRule, AccessWhen, Meter, Paywall, Preview
+from layout.rules.paywall import AccessRule, AccessWhen, Gifts, Meter, Paywall, Preview
 from layout.rules.ruleset import Ads, Density, GlobalSpacing, RuleSet
 from layout.rules.units import (
     At,
@@ -34,6 +34,7 @@ __all__ = [
     "Avoid",
     "Density",
     "Distance",
+    "Gifts",
     "GlobalSpacing",
     "KeepOut",
     "Link",

@@ -50,6 +50,14 @@ class Preview(RuleModel):
         return self
 
 
+class Gifts(RuleModel):
+    """Gift links: how many articles a subscriber may give a month, and for how long a
+    gift opens its article."""
+
+    per_month: int = Field(10, ge=0, le=100)
+    days: int = Field(7, ge=1, le=31)
+
+
 Mode = Literal["free", "metered", "registration", "hard"]
 WallVariant = Literal["subscribe", "register", "meter-exhausted"]
 
@@ -93,6 +101,13 @@ class Paywall(RuleModel):
     meter: Meter = Field(default_factory=Meter)
     fade: bool = True
     rules: list[AccessRule] = Field(default_factory=list)
+    gifts: Gifts = Field(default_factory=Gifts)
+    product_id: str | None = Field(
+        None, pattern=r"^[A-Za-z0-9.-]{1,100}:[A-Za-z0-9_.-]{1,60}$",
+        description="the subscription product (Subscribe with Google's productID, such as "
+                    "example.com:basic): the JSON-LD says the article is part of it",
+    )
+    product_name: str | None = Field(None, max_length=200)
 
     @field_validator("rules")
     @classmethod

@@ -28,6 +28,7 @@ from starlette.exceptions import HTTPException
 from layout.engine import Engine
 from layout.limits import DEFAULT_BODY_LIMIT
 from layout.rules import RuleSet
+from layout.serve import gifts
 from layout.serve.access_log import AccessLog
 from layout.serve.article_cache import (
     ARTICLE_CACHE_ENTRIES,
@@ -239,6 +240,29 @@ def _add_routes(app: FastAPI, service: RenderService, pool: RenderPool, body_lim
                 415, "send the rule set as application/json or application/yaml"
             )
         return await in_pool(pool, lambda: service.validate_rules(raw))
+
+    @app.post("/v1/gifts", status_code=201, responses={201: {"description": "the gift"},
+                                                       409: {"description": "used up"},
+                                                       **_PROBLEMS})
+    async def make_gift(request: Request) -> Response:
+        """A subscriber's gift link of one article (its token)."""
+        if media_type(request) != "application/json":
+            return problem_response(415, "send the request as application/json")
+        raw = await read_limited(request, body_limit)
+        if isinstance(raw, Response):
+            return raw
+        return gifts.mint(service.registry.default, raw)
+
+    @app.post("/v1/gifts/check", responses={200: {"description": "valid or not"},
+                                            **_PROBLEMS})
+    async def check_gift(request: Request) -> Response:
+        """Whether a gift token opens an article now, and why."""
+        if media_type(request) != "application/json":
+            return problem_response(415, "send the request as application/json")
+        raw = await read_limited(request, body_limit)
+        if isinstance(raw, Response):
+            return raw
+        return gifts.check(service.registry.default, raw)
 
     @app.get("/v1/rulesets")
     async def rulesets() -> dict[str, Any]:

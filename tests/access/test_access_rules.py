@@ -3,6 +3,8 @@ mode, the preview, the meter and the wall; the plan says which rule it was and w
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -157,3 +159,27 @@ def test_access_rule_names_are_unique():
     with pytest.raises(ConfigError) as raised:
         parse_rules(twice, source="models.yaml")
     assert "used twice" in str(raised.value)
+
+
+def _json_ld(html: str) -> dict:
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert match is not None
+    return json.loads(match.group(1))
+
+
+def test_the_json_ld_names_the_subscription_product():
+    rules = parse_rules(RULES.replace("  mode: metered\n", "  mode: metered\n"
+                                      "  product_id: example.com:basic\n"
+                                      "  product_name: Example Times\n", 1),
+                        source="models.yaml")
+    engine = Engine(rules, meter_secret="s" * 32)
+    premium = story("p", access="premium")
+    for viewer in (Viewer(), Viewer(audience="subscriber"), Viewer(verified_crawler=True)):
+        data = _json_ld(engine.render(premium, viewer, now=NOW).html)
+        assert data["isAccessibleForFree"] is False
+        assert data["isPartOf"] == {"@type": ["CreativeWork", "Product"],
+                                    "name": "Example Times", "productID": "example.com:basic"}
+    crawled = _json_ld(engine.render(premium, Viewer(verified_crawler=True), now=NOW).html)
+    assert crawled["hasPart"]["cssSelector"] == ".gated"
+    free = _json_ld(engine.render(story("w", section="weather"), Viewer(), now=NOW).html)
+    assert free["isAccessibleForFree"] is True and "isPartOf" not in free
