@@ -15,12 +15,13 @@ from __future__ import annotations
 import html as htmllib
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import lxml.html
 import pytest
 
 from layout import Engine, Viewer
+from layout.access.gift import mint_gift
 from layout.access.meter import MeterState, article_digest, encode_meter, period_key
 from layout.access.secret import DEVELOPMENT_SECRET
 from layout.ingest.sources import article_from_html
@@ -49,10 +50,31 @@ EXPIRED = _meter(datetime(2026, 10, 20, tzinfo=UTC), LIMIT + 2)
 assert EXPIRED.split(".")[1] != EXHAUSTED.split(".")[1]
 
 
+HUGE = "v1." + "A" * 100_000 + ".x"
+
+
+def _gift(article_id: str, *, days_ago: int = 0) -> str:
+    made = NOW - timedelta(days=days_ago)
+    return mint_gift(article_id, "subscriber-1", secret=SECRET, now=made, days=7,
+                     per_month=10)[0]
+
+
 @dataclass(frozen=True)
 class Reader:
+    """A reader state; a gift reader's token is made for the article being read (or for
+    another one), with a spent meter, so that only the gift can open it."""
+
     name: str
     viewer: Viewer
+    gift: str | None = None  # "valid", "expired" or "other article"
+
+    def viewer_for(self, article_id: str) -> Viewer:
+        if self.gift is None:
+            return self.viewer
+        token = {"valid": lambda: _gift(article_id),
+                 "expired": lambda: _gift(article_id, days_ago=30),
+                 "other article": lambda: _gift(article_id + "-other")}[self.gift]()
+        return self.viewer.model_copy(update={"gift": token})
 
 
 READERS = [
@@ -65,6 +87,10 @@ READERS = [
     # "Googlebot" by User-Agent: not an input, so an anonymous reader with a spent meter
     Reader("googlebot-unverified", Viewer(audience="anonymous", meter=EXHAUSTED)),
     Reader("verified-crawler", Viewer(verified_crawler=True)),
+    Reader("anon-huge-token", Viewer(meter=HUGE)),
+    Reader("gift-valid", Viewer(meter=EXHAUSTED), "valid"),
+    Reader("gift-expired", Viewer(meter=EXHAUSTED), "expired"),
+    Reader("gift-other-article", Viewer(meter=EXHAUSTED), "other article"),
 ]
 
 
@@ -72,11 +98,12 @@ def entitled(access: str, reader: str) -> bool:
     """The policy, independently: subscribers and verified crawlers read everything;
     premium is walled for everyone else; on metered articles a reader whose meter has room
     (fresh, forged = fresh, expired = fresh, registered with a fresh meter) reads on."""
-    if reader in ("subscriber", "verified-crawler"):
+    if reader in ("subscriber", "verified-crawler", "gift-valid"):
         return True
     if access == "premium":
         return False
-    return reader in ("anon-fresh", "anon-forged", "anon-expired", "registered")
+    return reader in ("anon-fresh", "anon-forged", "anon-expired", "registered",
+                      "anon-huge-token")
 
 
 def gated_sources() -> list[tuple[Source, str]]:
@@ -110,7 +137,7 @@ def _visible_part(article, visible: int) -> str:
 
 def _surfaces(source: Source, reader: Reader) -> tuple[dict[str, str], object]:
     article = source.load()
-    viewer = reader.viewer
+    viewer = reader.viewer_for(article.id)
     page = ENGINE.render(article, viewer, "html", now=NOW)
     fragment = ENGINE.render(article, viewer, "fragment", now=NOW)
     as_json = ENGINE.render(article, viewer, "json", now=NOW)
@@ -225,12 +252,15 @@ def test_no_hidden_block_text_reaches_a_reader_who_is_not_entitled(matrix):
 def test_the_walls_are_the_expected_variants():
     """The matrix's viewers really are what they claim: spent, forged, expired meters."""
     article = next(s for s, name in GATED if name == "news-harbour-strike").load()
-    walls = {r.name: ENGINE.plan(article, r.viewer, now=NOW).wall for r in READERS}
+    walls = {r.name: ENGINE.plan(article, r.viewer_for(article.id), now=NOW).wall
+             for r in READERS}
     variants = {name: wall.variant if wall else None for name, wall in walls.items()}
     assert variants == {
         "anon-fresh": None, "anon-exhausted": "meter-exhausted", "anon-forged": None,
         "anon-expired": None, "registered": None, "subscriber": None,
         "googlebot-unverified": "meter-exhausted", "verified-crawler": None,
+        "anon-huge-token": None, "gift-valid": None, "gift-expired": "meter-exhausted",
+        "gift-other-article": "meter-exhausted",
     }
 
 

@@ -82,11 +82,12 @@ def test_a_theme_that_prints_all_it_can_reach_leaks_nothing(tmp_path: Path) -> N
         canary = f"canary-{article_id}"
         for reader in READERS:
             may_read = entitled(article.access, reader.name)
-            plan = engine.plan(article, reader.viewer, now=NOW)
+            viewer = reader.viewer_for(article.id)
+            plan = engine.plan(article, viewer, now=NOW)
             hidden = [" ".join(block_text(block).split())
                       for block in article.blocks[plan.visible_blocks:]]
             for fmt in ("html", "fragment", "json"):
-                result = engine.render(article, reader.viewer, fmt, now=NOW)
+                result = engine.render(article, viewer, fmt, now=NOW)
                 output = _searchable(result.html + str(result.plan))
                 renders += 1
                 where = f"{source.name} / {reader.name} / {fmt}"
