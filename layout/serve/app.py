@@ -100,7 +100,8 @@ def create_app(
     _add_routes(app, service, pool, body_limit)
     if echo:
         _add_echo(app, body_limit)
-    _document_models(app, [RenderRequest, Problem, RuleSet])
+    _document_models(app, [RenderRequest, Problem, RuleSet, gifts.GiftRequest,
+                           gifts.GiftCheckRequest])
     return app
 
 
@@ -174,6 +175,11 @@ _RENDER_BODY = {
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RenderRequest"}}},
     "required": True,
 }
+def _json_body(model: str) -> dict[str, Any]:
+    return {"content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{model}"}}},
+            "required": True}
+
+
 _RULES_BODY = {
     "content": {
         "application/json": {"schema": {"$ref": "#/components/schemas/RuleSet"}},
@@ -241,9 +247,9 @@ def _add_routes(app: FastAPI, service: RenderService, pool: RenderPool, body_lim
             )
         return await in_pool(pool, lambda: service.validate_rules(raw))
 
-    @app.post("/v1/gifts", status_code=201, responses={201: {"description": "the gift"},
-                                                       409: {"description": "used up"},
-                                                       **_PROBLEMS})
+    @app.post("/v1/gifts", status_code=201, openapi_extra={"requestBody": _json_body(
+        "GiftRequest")}, responses={201: {"description": "the gift"},
+                                    409: {"description": "used up"}, **_PROBLEMS})
     async def make_gift(request: Request) -> Response:
         """A subscriber's gift link of one article (its token)."""
         if media_type(request) != "application/json":
@@ -253,8 +259,8 @@ def _add_routes(app: FastAPI, service: RenderService, pool: RenderPool, body_lim
             return raw
         return gifts.mint(service.registry.default, raw)
 
-    @app.post("/v1/gifts/check", responses={200: {"description": "valid or not"},
-                                            **_PROBLEMS})
+    @app.post("/v1/gifts/check", openapi_extra={"requestBody": _json_body(
+        "GiftCheckRequest")}, responses={200: {"description": "valid or not"}, **_PROBLEMS})
     async def check_gift(request: Request) -> Response:
         """Whether a gift token opens an article now, and why."""
         if media_type(request) != "application/json":

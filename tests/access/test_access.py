@@ -25,7 +25,7 @@ from tests.support.corpus import ROOT, SAMPLES
 
 NOW = datetime(2026, 11, 15, 12, 0, tzinfo=UTC)
 SECRET = DEVELOPMENT_SECRET.encode("utf-8")
-PERSONAL = {"anon-metered", "registered", "subscriber", "crawler"}
+PERSONAL = {"anon-metered", "registered", "subscriber", "crawler", "gift"}
 PUBLIC = {"anon-full", "anon-preview"}
 
 

@@ -180,7 +180,7 @@ def test_schemathesis_fuzzing_finds_no_failures(
 ) -> None:
     generation = schemathesis.GenerationMode(mode)
     operations = _operations(schema)
-    assert len(operations) == 4
+    assert len(operations) == 6
     if generation is schemathesis.GenerationMode.NEGATIVE:
         # Without parameters or a body there is nothing to make invalid.
         operations = [op for op in operations if list(op.body)]
