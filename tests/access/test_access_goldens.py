@@ -1,4 +1,6 @@
-"""Golden access plans: every sample for a fresh meter, a spent meter and a subscriber.
+"""Golden access plans: every sample for a fresh meter, a spent meter, a subscriber, a
+registered reader and a gift link's reader, with the default rules, and for anonymous and
+registered readers with the access rules of ``samples/rules/access-models.yaml``.
 
 A change to the cut, the wall or the units around it shows up as a diff of these files.
 Update them on purpose with ``pytest tests/test_access_goldens.py --update-goldens`` and
@@ -8,15 +10,18 @@ review the diff.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from layout import Engine, Viewer
+from layout.access.gift import mint_gift
 from layout.access.meter import MeterState, article_digest, encode_meter, period_key
 from layout.access.secret import DEVELOPMENT_SECRET
 from layout.render.dump import dump_plan
+from layout.rules import load_rules
 from tests.support.corpus import SAMPLES, Source, sample_sources
 
 GOLDEN = SAMPLES / "golden" / "access"
@@ -28,12 +33,20 @@ SPENT = encode_meter(
         period_key(_METER.period, NOW),
         tuple(article_digest(f"read-before-{n}") for n in range(_METER.limit)),
     ),
-    DEVELOPMENT_SECRET.encode("utf-8"),
+    SECRET := DEVELOPMENT_SECRET.encode("utf-8"),
 )
-VIEWERS = {
-    "anonymous-fresh": Viewer(device="mobile"),
-    "anonymous-exhausted": Viewer(device="mobile", meter=SPENT),
-    "subscriber": Viewer(device="mobile", audience="subscriber"),
+MODELS = Engine(load_rules(SAMPLES / "rules" / "access-models.yaml"), development=True)
+# Each reader: the engine it reads with, and its viewer for an article id (a gift is made
+# for the article being read, with a spent meter, so that only the gift can open it).
+VIEWERS: dict[str, tuple[Engine, Callable[[str], Viewer]]] = {
+    "anonymous-fresh": (ENGINE, lambda _: Viewer(device="mobile")),
+    "anonymous-exhausted": (ENGINE, lambda _: Viewer(device="mobile", meter=SPENT)),
+    "subscriber": (ENGINE, lambda _: Viewer(device="mobile", audience="subscriber")),
+    "registered": (ENGINE, lambda _: Viewer(device="mobile", audience="registered")),
+    "gift": (ENGINE, lambda article_id: Viewer(device="mobile", meter=SPENT, gift=mint_gift(
+        article_id, "subscriber-1", secret=SECRET, now=NOW, days=7, per_month=10)[0])),
+    "models-anonymous": (MODELS, lambda _: Viewer(device="mobile")),
+    "models-registered": (MODELS, lambda _: Viewer(device="mobile", audience="registered")),
 }
 CASES = [(source, viewer) for source in sample_sources() for viewer in VIEWERS]
 
@@ -46,8 +59,10 @@ def golden_path(source: Source, viewer: str) -> Path:
     ("source", "viewer"), CASES, ids=[f"{s.name}-{v}" for s, v in CASES]
 )
 def test_access_plan_matches_golden(source: Source, viewer: str, update_goldens: bool) -> None:
-    plan = ENGINE.plan(source.load(), VIEWERS[viewer], now=NOW)
-    dump = dump_plan(plan, ENGINE.rules.name)
+    engine, viewer_for = VIEWERS[viewer]
+    article = source.load()
+    plan = engine.plan(article, viewer_for(article.id), now=NOW)
+    dump = dump_plan(plan, engine.rules.name)
     path = golden_path(source, viewer)
     if update_goldens:
         path.parent.mkdir(parents=True, exist_ok=True)
