@@ -49,6 +49,7 @@ class AccessDecision:
     counted: bool
     cache_class: str
     meter_period: str = "month"
+    meter_label: str | None = None
     rule: str | None = None  # the access rule that set the terms, None: the paywall's own
     reason: str = ""
     gift: bool = False  # a valid gift link opened the article
@@ -99,6 +100,7 @@ def decide_access(
         counted=verdict.counted,
         cache_class=verdict.cache_class,
         meter_period=terms.meter.period,
+        meter_label=terms.meter.label,
         rule=terms.rule,
         reason=terms.reason,
         gift=verdict.cache_class == "gift",

@@ -19,6 +19,7 @@ def meter_notice(access: AccessDecision) -> PlacedUnit | None:
         "limit": access.meter_limit,
         "period": access.meter_period,
         "meter": access.meter.name if access.meter is not None else "default",
+        "label": access.meter_label,
     }
     return PlacedUnit(
         id="meter-notice-1",

@@ -18,6 +18,9 @@ class Meter(RuleModel):
     limit: int = Field(10, ge=0, le=1000)
     period: Literal["month", "week", "day"] = "month"
     name: str = Field("default", pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")
+    label: str | None = Field(None, max_length=80,
+                              description="what the meter's notice calls it: "
+                                          "\"for registered readers\"")
 
 
 class Preview(RuleModel):

@@ -43,7 +43,7 @@ paywall:
     - name: registered-meter
       when: {audiences: [registered]}
       mode: metered
-      meter: {limit: 2, period: week, name: registered}
+      meter: {limit: 2, period: week, name: registered, label: for registered readers}
       wall: register
 """
 ENGINE = Engine(parse_rules(RULES, source="models.yaml"), meter_secret="s" * 32)
@@ -183,3 +183,11 @@ def test_the_json_ld_names_the_subscription_product():
     assert crawled["hasPart"]["cssSelector"] == ".gated"
     free = _json_ld(engine.render(story("w", section="weather"), Viewer(), now=NOW).html)
     assert free["isAccessibleForFree"] is True and "isPartOf" not in free
+
+
+def test_the_meter_notice_says_which_meter():
+    page = ENGINE.render(story("notice"), Viewer(audience="registered"), now=NOW).html
+    assert 'data-meter="registered"' in page
+    assert "1 of 2 free articles for registered readers left this week" in page
+    anonymous = ENGINE.render(story("notice"), Viewer(), now=NOW).html
+    assert 'data-meter="default"' in anonymous and "free articles left this month" in anonymous

@@ -14,26 +14,11 @@ import pytest
 from layout import Engine
 from layout.errors import ConfigError
 from layout.measure.sizes import block_text
-from layout.render.renderer import BLOCK_TEMPLATES, default_theme_dir
 from tests.conftest import report
+from tests.support.corpus import corpus_sources
+from tests.support.hostile_theme import hostile_theme
 from tests.test_leak_matrix import GATED, NOW, READERS, entitled
 
-# Everything a page or fragment template is given, printed whole and walked into.
-EVERYTHING = """
-{{ article.model_dump() }}
-{% for block in article.blocks %}{{ block.model_dump() }}{% endfor %}
-{{ plan }}
-{% for item in plan.items %}{{ item }}{% endfor %}
-{{ plan.article.model_dump() }} {{ plan.paywall }} {{ plan.metrics }} {{ plan.decisions }}
-{% for unit in plan.units %}{{ unit.data }}{% endfor %}
-{{ viewer }} {{ page }} {{ paywall }} {{ ad_config }} {{ ad_library }}
-{{ body }}
-{{ gated_body }}
-"""
-# What a block or unit template is given.
-PIECE = "{{ article.model_dump() }} {{ block is defined and block.model_dump() }} " \
-        "{{ unit is defined and unit }} {{ wall is defined and wall }} " \
-        "{{ paywall is defined and paywall }}\n"
 CLIMBS = [
     "{{ ''.__class__.__mro__[1].__subclasses__() }}",
     "{{ cycler.__init__.__globals__ }}",
@@ -41,27 +26,6 @@ CLIMBS = [
     "{{ plan.__class__ }}",
     "{{ article.blocks.append(article.blocks[0]) }}",
 ]
-
-
-def _theme(folder: Path, page_extra: str = "") -> Path:
-    """A theme overriding every template of the default theme with one that dumps."""
-    for template in default_theme_dir().rglob("*.j2"):
-        name = template.relative_to(default_theme_dir()).as_posix()
-        target = folder / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if name == "page.html.j2":
-            text = f"<!DOCTYPE html><html><body>{page_extra}{EVERYTHING}</body></html>\n"
-        elif name == "article.html.j2":
-            text = f"<article>{EVERYTHING}</article>\n"
-        elif name.startswith(("blocks/_", "page.css")):
-            text = template.read_text(encoding="utf-8")  # macros and the stylesheet
-        else:
-            text = PIECE
-        target.write_text(text, encoding="utf-8")
-    assert set(BLOCK_TEMPLATES.values()) <= {
-        p.relative_to(folder).as_posix() for p in folder.rglob("*.j2")
-    }
-    return folder
 
 
 def _searchable(text: str) -> str:
@@ -73,7 +37,7 @@ def _searchable(text: str) -> str:
 
 
 def test_a_theme_that_prints_all_it_can_reach_leaks_nothing(tmp_path: Path) -> None:
-    engine = Engine(templates=_theme(tmp_path))
+    engine = Engine(templates=hostile_theme(tmp_path))
     renders = checked = 0
     leaks: list[str] = []
     missing: list[str] = []
@@ -108,7 +72,7 @@ def test_a_theme_that_prints_all_it_can_reach_leaks_nothing(tmp_path: Path) -> N
 
 @pytest.mark.parametrize("climb", CLIMBS)
 def test_a_theme_cannot_climb_out_of_its_context(tmp_path: Path, climb: str) -> None:
-    engine = Engine(templates=_theme(tmp_path, page_extra=climb))
+    engine = Engine(templates=hostile_theme(tmp_path, page_extra=climb))
     source, article_id = next((s, name) for s, name in GATED if name == "news-harbour-strike")
     article = source.load()
     reader = next(r for r in READERS if r.name == "anon-exhausted")
@@ -118,3 +82,37 @@ def test_a_theme_cannot_climb_out_of_its_context(tmp_path: Path, climb: str) -> 
     assert f"canary-{article_id}" not in str(raised.value)
     # the article the engine holds is as it was
     assert len(article.blocks) == len(source.load().blocks)
+
+
+def test_the_corpus_with_a_synthetic_cut_leaks_nothing_through_it(tmp_path: Path) -> None:
+    """The 45 readability pages made premium, for every walled reader, as page and plan."""
+    engine = Engine(templates=hostile_theme(tmp_path))
+    walled = [r for r in READERS if not entitled("premium", r.name)]
+    checked = 0
+    leaks: list[str] = []
+    for source in corpus_sources():
+        article = source.load().model_copy(update={"access": "premium"})
+        for reader in walled:
+            viewer = reader.viewer_for(article.id)
+            plan = engine.plan(article, viewer, now=NOW)
+            assert plan.wall is not None, source.name
+            # what every reader sees: the metadata (a dek may repeat the opening) and the
+            # visible blocks
+            parts = [article.headline, article.dek or "", article.byline or "", *article.summary,
+                     *(block_text(block) for block in plan.shown_blocks)]
+            shown = " ".join(" ".join(part.split()) for part in parts)
+            hidden = [" ".join(block_text(block).split())
+                      for block in article.blocks[plan.visible_blocks:]]
+            page = engine.render(article, viewer, "html", now=NOW).html
+            output = _searchable(page + str(engine.render(article, viewer, "json",
+                                                          now=NOW).plan))
+            for text in hidden:
+                if len(text) < 16 or text in shown:
+                    continue
+                checked += 1
+                if text in output:
+                    leaks.append(f"{source.name} / {reader.name}: {text[:50]!r}")
+    report(f"hostile theme over the corpus: {len(walled)} walled readers, {checked} hidden "
+           f"texts searched, leaks: {len(leaks)}")
+    assert checked > 1000
+    assert leaks == [], "\n".join(leaks[:20])
