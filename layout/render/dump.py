@@ -20,7 +20,7 @@ def _header(plan: LayoutPlan, rules_name: str) -> list[str]:
         f"paywall: {access['mode']} applied={'yes' if access['applied'] else 'no'} "
         f"visible={access['visible_blocks']} hidden={hidden}"
         + (f" wall={plan.wall.variant}@{plan.wall.gap}" if plan.wall else "")
-        + (f" rule={access['rule']}" if access["rule"] else "")
+        + (f" rule={access['rule']} ({access['why']})" if access["rule"] else "")
         + (" gift=yes" if access["gift"] else ""),
     ]
 
