@@ -4,11 +4,16 @@ byte; an entitled reader of each gets the whole of it."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+
+import httpx
 import pytest
 
 from layout import Engine, Viewer
 from layout.article import article_from_data
 from tests.support.readers import NOW, spent_meter
+from tests.support.server import RunningServer, running_server
 
 ENGINE = Engine(development=True)
 OPEN = [
@@ -55,3 +60,25 @@ def test_an_entitled_reader_gets_all_of_each(hidden):
     blocks = [item for item in result.plan["items"] if item["type"] == "block"]
     assert len(blocks) == len(article.blocks)
     assert result.plan["paywall"]["hidden_blocks"] == 0
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[RunningServer]:
+    with running_server() as running:
+        yield running
+
+
+@pytest.mark.parametrize("fmt", ["html", "json", "fragment"])
+def test_http_headers_tell_nothing_of_the_hidden_part(server: RunningServer, fmt: str) -> None:
+    """Over HTTP, a walled reader's ETag and Content-Length are the same whatever the wall
+    hides (they are the page's, not the article's); an entitled reader's differ."""
+    def call(hidden: int, audience: str) -> httpx.Response:
+        article = json.loads(_article(hidden, "premium", extra=str(hidden)).model_dump_json())
+        body = {"article": article, "viewer": {"audience": audience}, "format": fmt}
+        response = httpx.post(server.url + "/v1/render", json=body, timeout=30)
+        assert response.status_code == 200, response.text[:300]
+        return response
+    short, long = call(12, "anonymous"), call(60, "anonymous")
+    for header in ("etag", "content-length", "cache-control", "vary"):
+        assert short.headers[header] == long.headers[header], header
+    assert call(12, "subscriber").headers["etag"] != call(60, "subscriber").headers["etag"]
