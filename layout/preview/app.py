@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 
 from layout.access.meter import MeterState, encode_meter, period_key, utc_now
 from layout.access.secret import DEVELOPMENT_SECRET
+from layout.access.terms import access_terms
 from layout.article import Article
 from layout.corpus.discover import find_articles
 from layout.engine import Engine
@@ -25,7 +26,7 @@ from layout.errors import ConfigError, LayoutError, Problem
 from layout.ingest.sources import load_article
 from layout.preview.events import Broadcaster, watch
 from layout.preview.offline import offline_page, placeholder_svg
-from layout.rules import RuleSet, load_rules
+from layout.rules import Meter, RuleSet, load_rules
 from layout.viewer import Audience, Device, Viewer
 
 HERE = Path(__file__).resolve().parent
@@ -95,9 +96,10 @@ def reader_query(
     return ReaderQuery(device, audience, meter)
 
 
-def exhausted_meter(rules: RuleSet) -> str:
-    period = period_key(rules.paywall.meter.period, utc_now())
-    state = MeterState(period, tuple(f"preview{n:06d}" for n in range(rules.paywall.meter.limit)))
+def exhausted_meter(meter: Meter) -> str:
+    """A spent token of ``meter`` (the one the rules' terms give the reader)."""
+    period = period_key(meter.period, utc_now())
+    state = MeterState(period, tuple(f"preview{n:06d}" for n in range(meter.limit)), meter.name)
     return encode_meter(state, DEVELOPMENT_SECRET.encode())
 
 
@@ -150,9 +152,12 @@ class _Pages:
         path, engine = self.state.articles[key], self.state.engine
         if engine is None:
             raise ConfigError("rules", [Problem("", self.state.error or "no engine")])
-        token = exhausted_meter(engine.rules) if reader.meter == "exhausted" else None
-        viewer = Viewer(device=reader.device, audience=reader.audience, meter=token)
-        return engine, load_article(path), viewer
+        article = load_article(path)
+        viewer = Viewer(device=reader.device, audience=reader.audience)
+        if reader.meter == "exhausted":
+            terms = access_terms(article, viewer, engine.rules.paywall, utc_now())
+            viewer = viewer.model_copy(update={"meter": exhausted_meter(terms.meter)})
+        return engine, article, viewer
 
 
 def _add_pages(app: FastAPI, pages: _Pages) -> None:
