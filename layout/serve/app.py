@@ -210,15 +210,19 @@ async def in_pool(pool: RenderPool, job: Callable[[], Response]) -> Response:
 
 
 def _add_routes(app: FastAPI, service: RenderService, pool: RenderPool, body_limit: int) -> None:
+    async def json_request(request: Request) -> bytes | Response:
+        """A JSON request's body, or the problem that refuses it (415, 413)."""
+        if media_type(request) != "application/json":
+            return problem_response(415, "send the request as application/json")
+        return await read_limited(request, body_limit)
+
     @app.post(
         "/v1/render",
         openapi_extra={"requestBody": _RENDER_BODY},
         responses={200: _HTML_OR_JSON, 304: {"description": "Not modified"}, **_PROBLEMS},
     )
     async def render(request: Request) -> Response:
-        if media_type(request) != "application/json":
-            return problem_response(415, "send the request as application/json")
-        raw = await read_limited(request, body_limit)
+        raw = await json_request(request)
         if isinstance(raw, Response):
             return raw
         call = RenderCall(
@@ -252,23 +256,15 @@ def _add_routes(app: FastAPI, service: RenderService, pool: RenderPool, body_lim
                                     409: {"description": "used up"}, **_PROBLEMS})
     async def make_gift(request: Request) -> Response:
         """A subscriber's gift link of one article (its token)."""
-        if media_type(request) != "application/json":
-            return problem_response(415, "send the request as application/json")
-        raw = await read_limited(request, body_limit)
-        if isinstance(raw, Response):
-            return raw
-        return gifts.mint(service.registry.default, raw)
+        raw = await json_request(request)
+        return raw if isinstance(raw, Response) else gifts.mint(service.registry.default, raw)
 
     @app.post("/v1/gifts/check", openapi_extra={"requestBody": _json_body(
         "GiftCheckRequest")}, responses={200: {"description": "valid or not"}, **_PROBLEMS})
     async def check_gift(request: Request) -> Response:
         """Whether a gift token opens an article now, and why."""
-        if media_type(request) != "application/json":
-            return problem_response(415, "send the request as application/json")
-        raw = await read_limited(request, body_limit)
-        if isinstance(raw, Response):
-            return raw
-        return gifts.check(service.registry.default, raw)
+        raw = await json_request(request)
+        return raw if isinstance(raw, Response) else gifts.check(service.registry.default, raw)
 
     @app.get("/v1/rulesets")
     async def rulesets() -> dict[str, Any]:

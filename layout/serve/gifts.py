@@ -4,16 +4,14 @@ application vouches for the issuer being a subscriber, as it does for a viewer's
 
 from __future__ import annotations
 
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import JSONResponse, Response
 
 from layout.access.gift import MAX_TOKEN_LENGTH, GiftRefused, check_gift, mint_gift
 from layout.access.meter import utc_now
 from layout.engine import Engine
 from layout.serve.problems import problem_response
-from layout.serve.requests import parse_json_body, validation_problem
+from layout.serve.requests import parse_request
 
 
 class GiftRequest(BaseModel):
@@ -32,18 +30,8 @@ class GiftCheckRequest(BaseModel):
     article_id: str = Field(min_length=1, max_length=200)
 
 
-def _parsed(raw: bytes, model: type[BaseModel]) -> Any:
-    data = parse_json_body(raw)
-    if isinstance(data, Response):
-        return data
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        return validation_problem(error)
-
-
 def mint(engine: Engine, raw: bytes) -> Response:
-    request = _parsed(raw, GiftRequest)
+    request = parse_request(raw, GiftRequest)
     if isinstance(request, Response):
         return request
     secret, gifts = engine.meter_secret, engine.rules.paywall.gifts
@@ -62,7 +50,7 @@ def mint(engine: Engine, raw: bytes) -> Response:
 
 
 def check(engine: Engine, raw: bytes) -> Response:
-    request = _parsed(raw, GiftCheckRequest)
+    request = parse_request(raw, GiftCheckRequest)
     if isinstance(request, Response):
         return request
     gift, reason = check_gift(request.token, request.article_id, secret=engine.meter_secret,

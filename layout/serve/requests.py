@@ -9,7 +9,7 @@ answers bad input with a problem+json response, never an exception that would be
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from fastapi import Request, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -102,15 +102,23 @@ def _over_limit(message: str) -> Response:
                             errors=[{"location": "body", "message": message}])
 
 
-def parse_render_request(raw: bytes) -> RenderRequest | Response:
-    """The render request in ``raw``, or the 400/422 problem that refuses it."""
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def parse_request(raw: bytes, model: type[Model]) -> Model | Response:
+    """The request in ``raw`` as ``model``, or the 400/422 problem that refuses it."""
     parsed = parse_json_body(raw)
     if isinstance(parsed, Response):
         return parsed
     try:
-        return RenderRequest.model_validate(parsed)
+        return model.model_validate(parsed)
     except ValidationError as error:
         return validation_problem(error)
+
+
+def parse_render_request(raw: bytes) -> RenderRequest | Response:
+    """The render request in ``raw``, or the 400/422 problem that refuses it."""
+    return parse_request(raw, RenderRequest)
 
 
 def validation_problem(error: ValidationError) -> Response:

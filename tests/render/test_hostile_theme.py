@@ -28,6 +28,13 @@ CLIMBS = [
 ]
 
 
+def _conclude(what: str, checked: int, leaks: list[str], *, minimum: int) -> None:
+    """Report the search and fail on a leak (or on a search too small to mean much)."""
+    report(f"{what}, {checked} hidden texts searched, leaks: {len(leaks)}")
+    assert checked > minimum
+    assert leaks == [], "\n".join(leaks[:20])
+
+
 def _searchable(text: str) -> str:
     """The output as a search sees it: entities decoded, the escapes of Python's repr
     undone, whitespace collapsed."""
@@ -63,10 +70,7 @@ def test_a_theme_that_prints_all_it_can_reach_leaks_nothing(tmp_path: Path) -> N
                     checked += 1
                     if text in output:
                         leaks.append(f"{where}: {text[:50]!r}")
-    report(f"hostile theme: {renders} renders, {checked} hidden texts searched, "
-           f"leaks: {len(leaks)}")
-    assert checked > 300
-    assert leaks == [], "\n".join(leaks[:20])
+    _conclude(f"hostile theme: {renders} renders", checked, leaks, minimum=300)
     assert missing == [], "entitled readers lost the canary:\n" + "\n".join(missing)
 
 
@@ -112,7 +116,5 @@ def test_the_corpus_with_a_synthetic_cut_leaks_nothing_through_it(tmp_path: Path
                 checked += 1
                 if text in output:
                     leaks.append(f"{source.name} / {reader.name}: {text[:50]!r}")
-    report(f"hostile theme over the corpus: {len(walled)} walled readers, {checked} hidden "
-           f"texts searched, leaks: {len(leaks)}")
-    assert checked > 1000
-    assert leaks == [], "\n".join(leaks[:20])
+    _conclude(f"hostile theme over the corpus: {len(walled)} walled readers", checked, leaks,
+              minimum=1000)
