@@ -169,7 +169,7 @@ class Engine:
         access = plan.access
         token = None
         if access.meter is not None and self.meter_secret is not None:
-            token = encode_meter(access.meter, self.meter_secret)
+            token = encode_meter(access.meter, self.meter_secret, keeping=plan.viewer.meter)
         return RenderResult(
             html=html,
             layout_plan=plan,

@@ -130,13 +130,16 @@ def _placement(
     checks: Ruler,
 ) -> Placement:
     """The units' placement for this reader class: one per article, device, audience and
-    cut (readers who share those share it; the meter's notice is added per reader)."""
+    cut (readers who share those share it; the meter's notice is added per reader). A
+    walled reader's units are placed by the part they see alone: where a unit goes, and
+    whether it goes at all, must not tell how long the rest is."""
 
     def make_placement() -> Placement:
         reader = Viewer(device=viewer.device, audience=viewer.audience)
         reserved = {visible: WALL_HEIGHT} if wall else {}
+        seen = gaps.cut(visible) if wall else gaps
         return place(
-            article, reader, rules, gaps, last_gap=visible, reserved=reserved, checks=checks
+            article, reader, rules, seen, last_gap=visible, reserved=reserved, checks=checks
         )
 
     key = (viewer.device, viewer.audience, visible, wall is not None)

@@ -45,8 +45,10 @@ class Gift:
         return datetime.fromtimestamp(self.expires, UTC)
 
 
-def issuer_digest(issuer: str) -> str:
-    return hashlib.sha256(("issuer:" + issuer).encode("utf-8")).hexdigest()[:16]
+def issuer_digest(issuer: str, secret: bytes) -> str:
+    """The issuer as the token names them: keyed, so that whoever holds a gift link
+    cannot test guesses of the giver's id against it."""
+    return hmac.new(secret, ("issuer:" + issuer).encode("utf-8"), hashlib.sha256).hexdigest()[:16]
 
 
 def mint_gift(article_id: str, issuer: str, *, secret: bytes, now: datetime, days: int,
@@ -55,7 +57,7 @@ def mint_gift(article_id: str, issuer: str, *, secret: bytes, now: datetime, day
     ``previous`` is the issuer's last gift token, whose number this one continues when it
     is theirs and of this month. Raises GiftRefused when the month's gifts are used up."""
     month = period_key("month", now)
-    me = issuer_digest(issuer)
+    me = issuer_digest(issuer, secret)
     last = read_gift(previous, secret) if previous else None
     number = last.number + 1 if last and last.issuer == me and last.month == month else 1
     if number > per_month:

@@ -1,9 +1,10 @@
 """The anonymous meter: an HMAC-signed token holding the period and the articles counted.
 
 Format: ``v1.<payload>.<signature>``, base64url without padding. The payload is compact
-JSON: ``{"p": period key, "a": [article digests]}``, with ``"m": name`` for a meter other
-than the default one (a token counts for its own meter only). Article ids are stored as
-short digests, so the cookie does not spell out a reader's history. A token that is malformed,
+JSON: ``{"p": period key, "a": [article digests]}`` for the default meter, and the other
+meters the rules name under ``"o": {name: {"p": ..., "a": [...]}}``: one cookie holds them
+all. Article ids are stored as short digests, so the cookie does not spell out a reader's
+history. A token that is malformed,
 tampered with, signed with another secret or from an earlier period reads as a fresh
 meter: never as extra allowance, and never as an error.
 """
@@ -15,7 +16,7 @@ import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from layout.access.tokens import b64decode, b64encode
 from layout.viewer import Viewer
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 Period = Literal["month", "week", "day"]
 VERSION = "v1"
 DEFAULT_METER = "default"
+MAX_METERS = 8  # meters one token holds at most
 MAX_TOKEN_LENGTH = 4096
 
 
@@ -71,10 +73,19 @@ def _sign(secret: bytes, payload: str) -> str:
     return b64encode(hmac.new(secret, message, hashlib.sha256).digest())
 
 
-def encode_meter(state: MeterState, secret: bytes) -> str:
-    data: dict[str, object] = {"p": state.period, "a": list(state.articles)}
-    if state.name != DEFAULT_METER:
-        data["m"] = state.name
+def encode_meter(state: MeterState, secret: bytes, *, keeping: str | None = None) -> str:
+    """The token of ``state``, with the other meters of the reader's token ``keeping``
+    kept as they were: one cookie holds every meter, so counting on one never resets
+    another."""
+    entries = _entries(_payload(keeping, secret)) if keeping else {}
+    entries[state.name] = (state.period, state.articles)
+    data: dict[str, object] = {}
+    default = entries.pop(DEFAULT_METER, None)
+    if default is not None:
+        data["p"], data["a"] = default[0], list(default[1])
+    if entries:
+        kept = sorted(entries.items())[:MAX_METERS]
+        data["o"] = {name: {"p": period, "a": list(articles)} for name, (period, articles) in kept}
     payload = b64encode(json.dumps(data, separators=(",", ":")).encode("utf-8"))
     return f"{VERSION}.{payload}.{_sign(secret, payload)}"
 
@@ -82,32 +93,57 @@ def encode_meter(state: MeterState, secret: bytes) -> str:
 def decode_meter(token: str | None, secret: bytes, current_period: str,
                  name: str = DEFAULT_METER) -> MeterState:
     """The meter ``name`` a token holds for the current period; fresh for anything not
-    valid, and for a token of another meter."""
-    fresh = MeterState(current_period, (), name)
+    valid, from another period, or not in the token."""
+    entry = _entries(_payload(token, secret)).get(name)
+    if entry is None or entry[0] != current_period:
+        return MeterState(current_period, (), name)
+    return MeterState(current_period, tuple(dict.fromkeys(entry[1])), name)
+
+
+def _payload(token: str | None, secret: bytes) -> dict[str, Any]:
+    """The signed payload of a token; empty for anything not a valid token."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
-        return fresh
+        return {}
     parts = token.split(".")
     if len(parts) != 3 or parts[0] != VERSION:
-        return fresh
+        return {}
     _, payload, signature = parts
     if not (payload.isascii() and signature.isascii()):
-        return fresh
+        return {}
     try:
         if not hmac.compare_digest(_sign(secret, payload), signature):
-            return fresh
+            return {}
         data = json.loads(b64decode(payload))
     except (ValueError, UnicodeError, RecursionError):
         # RecursionError: a validly signed payload of deeply nested JSON (the secret's
         # holder is trusted, but a token is still read as untrusted text).
-        return fresh
-    if not isinstance(data, dict) or data.get("p") != current_period:
-        return fresh
-    if data.get("m", DEFAULT_METER) != name:
-        return fresh
-    articles = data.get("a")
-    if not isinstance(articles, list) or not all(isinstance(a, str) for a in articles):
-        return fresh
-    return MeterState(current_period, tuple(dict.fromkeys(articles)), name)
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _entries(data: dict[str, Any]) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Each meter's (period, article digests) in a payload: the default meter's at the
+    top (``p``, ``a``), the others' by name under ``o``; malformed entries are left out."""
+    entries: dict[str, tuple[str, tuple[str, ...]]] = {}
+    default = _entry(data)
+    if default is not None:
+        entries[DEFAULT_METER] = default
+    others = data.get("o")
+    if isinstance(others, dict):
+        for name, value in list(others.items())[:MAX_METERS]:
+            entry = _entry(value) if isinstance(value, dict) else None
+            if isinstance(name, str) and name != DEFAULT_METER and entry is not None:
+                entries[name] = entry
+    return entries
+
+
+def _entry(value: dict[str, Any]) -> tuple[str, tuple[str, ...]] | None:
+    period, articles = value.get("p"), value.get("a")
+    if not isinstance(period, str) or not isinstance(articles, list):
+        return None
+    if not all(isinstance(article, str) for article in articles):
+        return None
+    return period, tuple(articles)
 
 
 def utc_now() -> datetime:

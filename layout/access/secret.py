@@ -22,7 +22,8 @@ def resolve_meter_secret(
         return secret.encode("utf-8")
     if is_development(development):
         return DEVELOPMENT_SECRET.encode("utf-8")
-    if rules.paywall.mode != "metered":
+    paywall = rules.paywall
+    if paywall.mode != "metered" and all(rule.mode != "metered" for rule in paywall.rules):
         return None
     raise ConfigError(
         f"rules {rules.name}",

@@ -77,8 +77,8 @@ def _holds(when: AccessWhen, article: Article, viewer: Viewer, now: datetime) ->
         reasons.append(f"tag {tags[0]}")
     if when.published_within_hours is not None:
         age = _age_hours(article, now)
-        if age is None or age >= when.published_within_hours:
-            return None
+        if age is None or not 0 <= age < when.published_within_hours:
+            return None  # a date in the future is no sign of news just out
         reasons.append(f"published {age:.1f} h ago (within {when.published_within_hours:g})")
     return ", ".join(reasons) or "it applies to every article"
 

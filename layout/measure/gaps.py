@@ -41,6 +41,19 @@ class Gaps:
             viewport_height=viewport_height,
         )
 
+    def cut(self, blocks: int) -> Gaps:
+        """The gaps of the first ``blocks`` blocks alone: what a reader walled after
+        them may be placed by, so that nothing about the rest (its length, its next block)
+        decides where a unit goes."""
+        if blocks >= self.count:
+            return self
+        return Gaps(
+            kinds=self.kinds[:blocks], words=self.words[: blocks + 1],
+            paragraphs=self.paragraphs[: blocks + 1], pixels=self.pixels[: blocks + 1],
+            paragraph_words=self.paragraph_words[:blocks],
+            header_height=self.header_height, viewport_height=self.viewport_height,
+        )
+
     @property
     def count(self) -> int:
         """Number of blocks (there are count + 1 gaps)."""

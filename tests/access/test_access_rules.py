@@ -191,3 +191,32 @@ def test_the_meter_notice_says_which_meter():
     assert "1 of 2 free articles for registered readers left this week" in page
     anonymous = ENGINE.render(story("notice"), Viewer(), now=NOW).html
     assert 'data-meter="default"' in anonymous and "free articles left this month" in anonymous
+
+
+def test_counting_on_one_meter_never_resets_another():
+    """One cookie holds every meter: a registered reader's count survives reads that an
+    anonymous meter counts, and the other way round."""
+    token = None
+    for number in range(3):  # the anonymous meter, spent
+        token = ENGINE.render(story(f"m{number}"), Viewer(meter=token), now=NOW).meter_token
+    registered = ENGINE.render(story("r-one"), Viewer(audience="registered", meter=token),
+                               now=NOW)
+    token = registered.meter_token
+    assert registered.plan["paywall"]["meter"]["remaining"] == 1
+    again = ENGINE.render(story("m-next"), Viewer(meter=token), "json", now=NOW)
+    assert again.plan["paywall"]["wall"] == "meter-exhausted"  # still spent
+    second = ENGINE.render(story("r-two"), Viewer(audience="registered", meter=token),
+                           "json", now=NOW)
+    assert second.plan["paywall"]["meter"]["remaining"] == 0  # still counted
+
+
+def test_a_future_date_is_no_news_just_out():
+    assert paywall(story("embargoed", hours_old=-48))["rule"] is None
+
+
+def test_a_rule_that_meters_needs_a_signing_secret_in_production(monkeypatch):
+    monkeypatch.delenv("LAYOUT_METER_SECRET", raising=False)
+    hard = RULES.replace("  mode: metered\n", "  mode: hard\n", 1)
+    with pytest.raises(ConfigError) as raised:
+        Engine(parse_rules(hard, source="models.yaml"), development=False)
+    assert "signing secret" in str(raised.value)

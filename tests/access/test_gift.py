@@ -5,6 +5,8 @@ HTTP on loopback."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -146,3 +148,13 @@ def test_the_http_api_makes_checks_and_honours_a_gift(server: RunningServer) -> 
         bad = http.post("/v1/gifts", json={"article_id": "", "issuer": "sub-1"})
         assert bad.status_code == 422
         assert bad.headers["content-type"].startswith("application/problem+json")
+
+
+def test_a_gift_does_not_name_its_giver():
+    """The issuer is keyed with the secret: a guess of the giver's id cannot be checked
+    against the token."""
+    token = gift(issuer="alice@example.com")
+    payload = token.split(".")[1]
+    data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    assert data["i"] != hashlib.sha256(b"issuer:alice@example.com").hexdigest()[:16]
+    assert "alice" not in token

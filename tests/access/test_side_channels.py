@@ -22,7 +22,8 @@ OPEN = [
 ]
 
 
-def _article(hidden_paragraphs: int, access: str, *, extra: str = "") -> object:
+def _article(hidden_paragraphs: int, access: str, *, extra: str = "",
+             opening: int = 5) -> object:
     gated = [
         {"kind": "paragraph", "html": f"Gated paragraph {i} {extra}" + " words behind" * 30}
         for i in range(hidden_paragraphs)
@@ -30,7 +31,7 @@ def _article(hidden_paragraphs: int, access: str, *, extra: str = "") -> object:
     gated.insert(2, {"kind": "image", "src": f"https://img.example/{extra or 'a'}.jpg",
                      "alt": "Behind the wall", "width": 1200, "height": 800})
     return article_from_data({"id": "story", "headline": "Same opening", "access": access,
-                              "blocks": [*OPEN, *gated]})
+                              "blocks": [*OPEN[:opening], *gated]})
 
 
 WALLED = [
@@ -41,14 +42,35 @@ WALLED = [
 
 
 @pytest.mark.parametrize(("access", "viewer"), WALLED, ids=["hard", "registered", "spent"])
+@pytest.mark.parametrize("device", ["mobile", "desktop"])
 @pytest.mark.parametrize("fmt", ["json", "html", "fragment"])
-def test_a_walled_reader_gets_the_same_bytes_whatever_the_wall_hides(access, viewer, fmt):
-    short = ENGINE.render(_article(12, access, extra="x"), viewer, fmt, now=NOW)
-    long = ENGINE.render(_article(60, access, extra="y"), viewer, fmt, now=NOW)
-    assert short.layout_plan.wall is not None
+def test_a_walled_reader_gets_the_same_bytes_whatever_the_wall_hides(access, viewer, device,
+                                                                    fmt):
+    """From a hidden part about as long as the teaser (the least the preview's share
+    allows) to one thirty times as long: units that need a long article, keep out of its
+    end or sit at a share of it are placed by the part the reader sees."""
+    viewer = viewer.model_copy(update={"device": device})
+    renders = [ENGINE.render(_article(hidden, access, extra=str(hidden)), viewer, fmt, now=NOW)
+               for hidden in (9, 12, 60, 300)]
+    assert renders[0].layout_plan.wall is not None
+    if fmt == "json":
+        assert all(render.plan == renders[0].plan for render in renders)
+        assert renders[0].plan["paywall"]["hidden_blocks"] is None
+    else:
+        assert all(render.html == renders[0].html for render in renders)
+
+
+@pytest.mark.parametrize("fmt", ["json", "html"])
+def test_units_that_depend_on_the_articles_length_tell_nothing_of_it(fmt):
+    """A three-paragraph teaser over a short and a long hidden part: with the whole
+    article counted, the newsletter (at 60%, for articles of 400 words) would be "too
+    short" over the first and out of reach over the second."""
+    viewer = Viewer(meter=spent_meter(ENGINE))
+    short = ENGINE.render(_article(2, "metered", extra="s", opening=3), viewer, fmt, now=NOW)
+    long = ENGINE.render(_article(80, "metered", extra="l", opening=3), viewer, fmt, now=NOW)
+    assert short.layout_plan.visible_blocks == long.layout_plan.visible_blocks == 3
     if fmt == "json":
         assert short.plan == long.plan
-        assert short.plan["paywall"]["hidden_blocks"] is None
     else:
         assert short.html == long.html
 
