@@ -87,7 +87,30 @@ class PlacedUnit:
             "position": self.position,
             "reserved_height": round(self.reserved_height),
         }
+        if self.kind == "ad":
+            item["ad"] = self.ad_spec()
         return item
+
+    def ad_spec(self) -> dict[str, Any]:
+        """What an ad server needs to request this slot: its ad unit path, every size and
+        the sizes per breakpoint, its targeting, the height it reserves per device, whether
+        it loads lazily and its format. The page's GPT configuration is built from it."""
+        data = self.data
+        sizes: Mapping[str, Sequence[Sequence[int]]] = data["sizes"]
+        every = sorted({tuple(size) for device_sizes in sizes.values() for size in device_sizes})
+        return {
+            "unit_path": data["ad_unit"],
+            "sizes": [list(size) for size in every],
+            "size_mapping": [
+                {"device": device, "min_width": width,
+                 "sizes": [list(size) for size in sizes.get(device, ())]}
+                for device, width in data["breakpoints"]
+            ],
+            "targeting": dict(data["targeting"]),
+            "reserved_height": dict(data["reserved_heights"]),
+            "lazy": data["lazy"],
+            "format": data["format"],
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,8 +229,24 @@ class LayoutPlan:
             "viewer": {"device": self.viewer.device, "audience": self.viewer.audience},
             "items": [_item_json(item) for item in self.items()],
             "paywall": self.paywall_json(),
+            "ads": {"targeting": self.ad_targeting(), "non_personalized": not self.viewer.consent},
             "metrics": self.metrics,
             "decisions": [decision.to_json() for decision in self.decisions],
+        }
+
+    def ad_targeting(self) -> dict[str, str | list[str]]:
+        """The page's ad targeting, from the article's metadata and this reader's access
+        (never from a block): the plan JSON gives it, and the page's GPT configuration."""
+        article, access = self.seen, self.access
+        return {
+            "article": article.id,
+            "section": article.section or "",
+            "tags": list(article.tags),
+            "author": article.byline or "",
+            "audience": self.viewer.audience,
+            "access": access.mode,
+            "paywall": "walled" if access.wall is not None else "open",
+            "brand_safety": list(article.brand_safety),
         }
 
 

@@ -45,6 +45,13 @@ def _pick(items: list[Any], article: Article, salt: str) -> Any:
     return items[zlib.crc32(f"{article.id}:{salt}".encode()) % len(items)]
 
 
+def breakpoints(rules: RuleSet) -> tuple[tuple[str, int], ...]:
+    """Each device with the viewport width it starts at, widest first, as GPT's size
+    mappings and Prebid's size configs list them."""
+    points = [(name, profile.min_width or 0) for name, profile in rules.devices.items()]
+    return tuple(sorted(points, key=lambda point: -point[1]))
+
+
 def unit_data(
     unit: Unit, copy: int, article: Article, rules: RuleSet, shown: Sequence[Block]
 ) -> dict[str, Any]:
@@ -66,6 +73,12 @@ def unit_data(
                 device: round(unit_height(unit, device, rules.device(device)) - AD_LABEL_HEIGHT)
                 for device in rules.devices
             },
+            "reserved_heights": {
+                device: round(unit_height(unit, device, rules.device(device)))
+                for device in rules.devices
+            },
+            "breakpoints": breakpoints(rules),
+            "format": "banner",
         }
     if unit.kind == "promo":
         action = unit.action.model_dump() if unit.action else None

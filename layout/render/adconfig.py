@@ -8,19 +8,12 @@ the bootstrap only queues commands on ``googletag.cmd``: it is inert and makes n
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from layout.plan import LayoutPlan
 from layout.rules import RuleSet
 
 LAZY_LOAD = {"fetchMarginPercent": 200, "renderMarginPercent": 100, "mobileScaling": 2.0}
-
-
-def _breakpoints(rules: RuleSet) -> list[tuple[str, int]]:
-    """Device breakpoints, widest first, as GPT size mappings expect."""
-    points = [(name, profile.min_width or 0) for name, profile in rules.devices.items()]
-    return sorted(points, key=lambda point: -point[1])
 
 
 def gpt_config(plan: LayoutPlan, rules: RuleSet) -> dict[str, Any] | None:
@@ -30,20 +23,16 @@ def gpt_config(plan: LayoutPlan, rules: RuleSet) -> dict[str, Any] | None:
         return None
     slots = []
     for unit in ads:
-        sizes_by_device: Mapping[str, tuple[tuple[int, int], ...]] = unit.data["sizes"]
-        all_sizes = sorted({tuple(size) for sizes in sizes_by_device.values() for size in sizes})
-        mapping = [
-            [[min_width, 0], [list(size) for size in sizes_by_device.get(device, ())]]
-            for device, min_width in _breakpoints(rules)
-        ]
+        spec = unit.ad_spec()  # the plan JSON's ad item: one description of the slot
+        mapping = [[[point["min_width"], 0], point["sizes"]] for point in spec["size_mapping"]]
         slots.append(
             {
                 "id": f"ad-{unit.id}",
-                "adUnitPath": unit.data["ad_unit"],
-                "sizes": [list(size) for size in all_sizes],
+                "adUnitPath": spec["unit_path"],
+                "sizes": spec["sizes"],
                 "sizeMapping": mapping,
-                "targeting": dict(unit.data["targeting"]),
-                "lazy": unit.data["lazy"],
+                "targeting": spec["targeting"],
+                "lazy": spec["lazy"],
             }
         )
     return {
@@ -51,5 +40,5 @@ def gpt_config(plan: LayoutPlan, rules: RuleSet) -> dict[str, Any] | None:
         "singleRequest": rules.ads.single_request,
         "lazyLoad": LAZY_LOAD,
         "nonPersonalizedAds": not plan.viewer.consent,
-        "pageTargeting": {"section": plan.article.section or "", "article": plan.article.id},
+        "pageTargeting": plan.ad_targeting(),
     }

@@ -307,3 +307,57 @@ def test_no_ads_no_config_and_no_library():
     assert doc.xpath(f'//script[@id="{CONFIG_ID}"]') == []
     assert external_scripts(doc) == []
     assert doc.xpath(AD_FRAME) == []
+
+
+# --------------------------------------------------------------------------- the plan's ad spec
+
+
+def test_every_ad_item_of_the_plan_is_a_complete_ad_spec(page):
+    """An app that renders the plan itself can request each ad from its item alone."""
+    device, result, _ = page
+    rules = load_rules()
+    by_id = {unit.id: unit for unit in rules.units}
+    ads = plan_ads(result)
+    assert ads
+    for item in ads:
+        spec, unit = item["ad"], by_id[item["unit"]]
+        assert spec["unit_path"] == unit.ad_unit
+        copy = item["id"].rsplit("-", 1)[1]
+        assert spec["targeting"] == {k: v.replace("{n}", copy) for k, v in unit.targeting.items()}
+        widths = [point["min_width"] for point in spec["size_mapping"]]
+        assert widths == sorted(widths, reverse=True)  # widest first, as GPT reads them
+        assert {p["device"] for p in spec["size_mapping"]} == set(rules.devices)
+        mapped = {tuple(size) for point in spec["size_mapping"] for size in point["sizes"]}
+        assert mapped == {tuple(size) for size in spec["sizes"]}
+        assert spec["reserved_height"][device] == item["reserved_height"]
+        assert set(spec["reserved_height"]) == set(rules.devices)
+        assert spec["lazy"] is unit.lazy and spec["format"] == "banner"
+
+
+def test_the_page_configuration_is_the_plans_ad_spec(page):
+    _, result, doc = page
+    config = ad_config(doc)
+    slots = {slot["id"]: slot for slot in config["slots"]}
+    assert set(slots) == {f"ad-{item['id']}" for item in plan_ads(result)}
+    for item in plan_ads(result):
+        slot, spec = slots[f"ad-{item['id']}"], item["ad"]
+        assert slot["adUnitPath"] == spec["unit_path"] and slot["sizes"] == spec["sizes"]
+        assert slot["sizeMapping"] == [[[p["min_width"], 0], p["sizes"]]
+                                       for p in spec["size_mapping"]]
+    assert config["pageTargeting"] == result.plan["ads"]["targeting"]
+
+
+def test_page_targeting_comes_from_the_metadata_and_the_readers_access():
+    article = load_article(SAMPLES / "articles" / "opinion-four-day-school-week.json")
+    walled = Engine().render(article, Viewer(), "json").plan["ads"]
+    open_ = Engine().render(article, Viewer(audience="subscriber"), "json").plan["ads"]
+    assert walled["targeting"] == {
+        "article": article.id, "section": article.section or "", "tags": list(article.tags),
+        "author": article.byline or "", "audience": "anonymous", "access": "hard",
+        "paywall": "walled", "brand_safety": list(article.brand_safety),
+    }
+    assert open_["targeting"]["paywall"] == "open"
+    assert open_["targeting"]["audience"] == "subscriber"
+    assert walled["non_personalized"] is False
+    assert Engine().render(article, Viewer(consent=False), "json").plan["ads"][
+        "non_personalized"] is True
