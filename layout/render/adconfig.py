@@ -13,7 +13,12 @@ from typing import Any
 from layout.plan import LayoutPlan
 from layout.rules import RuleSet
 
-LAZY_LOAD = {"fetchMarginPercent": 200, "renderMarginPercent": 100, "mobileScaling": 2.0}
+
+def _lazy_load(rules: RuleSet) -> dict[str, float]:
+    lazy = rules.ads.lazy_load
+    return {"fetchMarginPercent": lazy.fetch_margin_percent,
+            "renderMarginPercent": lazy.render_margin_percent,
+            "mobileScaling": lazy.mobile_scaling}
 
 
 def gpt_config(plan: LayoutPlan, rules: RuleSet) -> dict[str, Any] | None:
@@ -38,7 +43,7 @@ def gpt_config(plan: LayoutPlan, rules: RuleSet) -> dict[str, Any] | None:
     return {
         "slots": slots,
         "singleRequest": rules.ads.single_request,
-        "lazyLoad": LAZY_LOAD,
+        "lazyLoad": _lazy_load(rules),
         "nonPersonalizedAds": not plan.viewer.consent,
         "pageTargeting": plan.ad_targeting(),
     }

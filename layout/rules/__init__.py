@@ -11,7 +11,7 @@ from __future__ import annotations
 from layout.rules.base import Size, UnitKind
 from layout.rules.files import DEFAULT_RULES_PATH, load_rules, parse_rules
 from layout.rules.paywall import AccessRule, AccessWhen, Gifts, Meter, Paywall, Preview
-from layout.rules.ruleset import Ads, Density, GlobalSpacing, RuleSet
+from layout.rules.ruleset import Ads, Density, GlobalSpacing, LazyLoad, RuleSet
 from layout.rules.units import (
     At,
     Avoid,
@@ -37,6 +37,7 @@ __all__ = [
     "Gifts",
     "GlobalSpacing",
     "KeepOut",
+    "LazyLoad",
     "Link",
     "Meter",
     "MinArticle",

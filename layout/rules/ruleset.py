@@ -22,6 +22,15 @@ class Density(RuleModel):
     max_ad_ratio: float = Field(0.30, gt=0, le=1)
 
 
+class LazyLoad(RuleModel):
+    """GPT's lazy loading: how far below the viewport a slot is fetched and rendered, in
+    viewports (percent), and the factor for mobile (GPT's ``enableLazyLoad`` options)."""
+
+    fetch_margin_percent: int = Field(200, ge=0, le=1000)
+    render_margin_percent: int = Field(100, ge=0, le=1000)
+    mobile_scaling: float = Field(2.0, gt=0, le=10)
+
+
 class Ads(RuleModel):
     library_hosts: list[str] = Field(
         default_factory=list,
@@ -32,6 +41,7 @@ class Ads(RuleModel):
         description="the ad library script URL (an allowed host), or null: the page loads it",
     )
     single_request: bool = True
+    lazy_load: LazyLoad = Field(default_factory=LazyLoad)
     brand_safety_off: list[str] = Field(
         default_factory=lambda: ["tragedy", "adult", "violence"],
         description="article brand-safety tags that switch all ads off",

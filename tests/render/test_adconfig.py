@@ -361,3 +361,16 @@ def test_page_targeting_comes_from_the_metadata_and_the_readers_access():
     assert walled["non_personalized"] is False
     assert Engine().render(article, Viewer(consent=False), "json").plan["ads"][
         "non_personalized"] is True
+
+
+def test_lazy_load_margins_come_from_the_rules():
+    data = default_data()
+    data.setdefault("ads", {})["lazy_load"] = {
+        "fetch_margin_percent": 50, "render_margin_percent": 25, "mobile_scaling": 1.5,
+    }
+    _, doc = render(rules=RuleSet.model_validate(data))
+    assert ad_config(doc)["lazyLoad"] == {"fetchMarginPercent": 50, "renderMarginPercent": 25,
+                                          "mobileScaling": 1.5}
+    _, doc = render()
+    assert ad_config(doc)["lazyLoad"] == {"fetchMarginPercent": 200, "renderMarginPercent": 100,
+                                          "mobileScaling": 2.0}
