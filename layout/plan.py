@@ -157,7 +157,7 @@ class LayoutPlan:
     @property
     def shown_blocks(self) -> Sequence[Block]:
         """The blocks this reader may see, in order: what every surface reads."""
-        return self.article.blocks[: self.access.visible_blocks]
+        return self.seen.blocks
 
     @cached_property
     def seen(self) -> Article:
@@ -197,8 +197,8 @@ class LayoutPlan:
         if access.meter is not None:
             meter = {
                 "name": access.meter.name,
-                "period": access.meter_period,
-                "limit": access.meter_limit,
+                "period": access.terms.meter.period,
+                "limit": access.terms.meter.limit,
                 "remaining": access.meter_remaining,
                 "counted": access.counted,
             }
@@ -212,8 +212,8 @@ class LayoutPlan:
             "wall": access.wall,
             "meter": meter,
             "cache_class": access.cache_class,
-            "rule": access.rule,
-            "why": access.reason,
+            "rule": access.terms.rule,
+            "why": access.terms.reason,
             "gift": access.gift,
         }
 

@@ -45,13 +45,9 @@ class AccessDecision:
     gated_from: int | None
     wall: WallVariant | None
     meter: MeterState | None
-    meter_limit: int
     counted: bool
     cache_class: str
-    meter_period: str = "month"
-    meter_label: str | None = None
-    rule: str | None = None  # the access rule that set the terms, None: the paywall's own
-    reason: str = ""
+    terms: AccessTerms  # the mode, preview, meter and wall, and the rule that set them
     gift: bool = False  # a valid gift link opened the article
 
     @property
@@ -60,7 +56,7 @@ class AccessDecision:
 
     @property
     def meter_remaining(self) -> int | None:
-        return None if self.meter is None else max(0, self.meter_limit - self.meter.count)
+        return None if self.meter is None else max(0, self.terms.meter.limit - self.meter.count)
 
 
 @dataclass(frozen=True)
@@ -96,13 +92,9 @@ def decide_access(
         gated_from=gated_from if gated_from is not None and gated_from < total else None,
         wall=verdict.wall if hidden else None,
         meter=verdict.meter,
-        meter_limit=terms.meter.limit,
         counted=verdict.counted,
         cache_class=verdict.cache_class,
-        meter_period=terms.meter.period,
-        meter_label=terms.meter.label,
-        rule=terms.rule,
-        reason=terms.reason,
+        terms=terms,
         gift=verdict.cache_class == "gift",
     )
 

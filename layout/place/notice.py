@@ -16,10 +16,10 @@ def meter_notice(access: AccessDecision) -> PlacedUnit | None:
     data = {
         "template": "units/meter-notice.html.j2",
         "remaining": access.meter_remaining,
-        "limit": access.meter_limit,
-        "period": access.meter_period,
+        "limit": access.terms.meter.limit,
+        "period": access.terms.meter.period,
         "meter": access.meter.name if access.meter is not None else "default",
-        "label": access.meter_label,
+        "label": access.terms.meter.label,
     }
     return PlacedUnit(
         id="meter-notice-1",
