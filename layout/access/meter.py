@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from layout.access.tokens import b64decode, b64encode
+from layout.access.tokens import b64encode, signed_payload, signed_token
 from layout.viewer import Viewer
 
 if TYPE_CHECKING:
@@ -86,8 +85,7 @@ def encode_meter(state: MeterState, secret: bytes, *, keeping: str | None = None
     if entries:
         kept = sorted(entries.items())[:MAX_METERS]
         data["o"] = {name: {"p": period, "a": list(articles)} for name, (period, articles) in kept}
-    payload = b64encode(json.dumps(data, separators=(",", ":")).encode("utf-8"))
-    return f"{VERSION}.{payload}.{_sign(secret, payload)}"
+    return signed_token(data, version=VERSION, sign=lambda payload: _sign(secret, payload))
 
 
 def decode_meter(token: str | None, secret: bytes, current_period: str,
@@ -102,23 +100,9 @@ def decode_meter(token: str | None, secret: bytes, current_period: str,
 
 def _payload(token: str | None, secret: bytes) -> dict[str, Any]:
     """The signed payload of a token; empty for anything not a valid token."""
-    if not token or len(token) > MAX_TOKEN_LENGTH:
-        return {}
-    parts = token.split(".")
-    if len(parts) != 3 or parts[0] != VERSION:
-        return {}
-    _, payload, signature = parts
-    if not (payload.isascii() and signature.isascii()):
-        return {}
-    try:
-        if not hmac.compare_digest(_sign(secret, payload), signature):
-            return {}
-        data = json.loads(b64decode(payload))
-    except (ValueError, UnicodeError, RecursionError):
-        # RecursionError: a validly signed payload of deeply nested JSON (the secret's
-        # holder is trusted, but a token is still read as untrusted text).
-        return {}
-    return data if isinstance(data, dict) else {}
+    data = signed_payload(token, version=VERSION, sign=lambda payload: _sign(secret, payload),
+                          max_length=MAX_TOKEN_LENGTH)
+    return data if data is not None else {}
 
 
 def _entries(data: dict[str, Any]) -> dict[str, tuple[str, tuple[str, ...]]]:
