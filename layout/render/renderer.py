@@ -177,7 +177,7 @@ class Renderer:
                 html: str = markup.block(article, gap)
             else:
                 gap = item.gap
-                html = markup.unit(article, item, paywall)
+                html = markup.unit(item, paywall)
             if annotate and gap != last_gap:
                 parts.append(_anchor(gap))
             last_gap = gap
@@ -219,8 +219,8 @@ class _ArticleMarkup:
     rendered anew whenever its count differs.
 
     It is kept for as long as its article lives, so it must never refer to the article
-    (that would keep it alive for good): the article is passed to each call, and what
-    is kept of it is a copy of its metadata.
+    (that would keep it alive for good): the article is passed to each block's call, and
+    what is kept of it is a copy of its metadata, which the unit templates get.
     """
 
     def __init__(self, templates: Callable[[str], jinja2.Template],
@@ -248,17 +248,17 @@ class _ArticleMarkup:
             self._blocks[index] = markup
         return markup
 
-    def unit(self, article: Article, item: PlacedUnit | Wall, paywall: object) -> Markup:
+    def unit(self, item: PlacedUnit | Wall, paywall: object) -> Markup:
         # A unit's HTML is a function of its value, the article and the paywall: an equal
         # unit (or wall) at the same place renders the same. The identity test first keeps
         # the common case, a placement the engine reused, to one comparison.
         key = (item.id, item.gap) if isinstance(item, PlacedUnit) else item
         entry = self._units.get(key)
         if entry is None or entry[1] is not paywall or not (entry[0] is item or entry[0] == item):
-            entry = self._units[key] = (item, paywall, self._render(article, item, paywall))
+            entry = self._units[key] = (item, paywall, self._render(item, paywall))
         return entry[2]
 
-    def _render(self, article: Article, item: PlacedUnit | Wall, paywall: object) -> Markup:
+    def _render(self, item: PlacedUnit | Wall, paywall: object) -> Markup:
         template = self._templates(_template_name(item))
         unit = item if isinstance(item, PlacedUnit) else None
         wall = item if isinstance(item, Wall) else None
