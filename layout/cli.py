@@ -97,12 +97,17 @@ def render(
     ] = FormatOption.html,
     templates: TemplatesOpt = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here.")] = None,
+    instance: Annotated[str | None, typer.Option(
+        "--instance", help="Prefix of the element ids (default: from the article's id)."
+    )] = None,
 ) -> None:
     """Render an article as a page, a fragment or the layout plan JSON."""
     engine = _engine(rules, templates)
     article: Article = guarded(lambda: load_article(input))
     viewer = Viewer(device=device.value, audience=audience.value, meter=meter, gift=gift)
-    result = guarded(lambda: engine.render(article, viewer, format=format.value))
+    result = guarded(
+        lambda: engine.render(article, viewer, format=format.value, instance=instance)
+    )
     if format is FormatOption.json:
         write_output(json.dumps(result.plan, indent=2, ensure_ascii=False) + "\n", output)
     else:

@@ -16,19 +16,20 @@ from pathlib import Path
 from typing import Any, Literal
 
 import jinja2
+from markupsafe import Markup
 
 from layout.access.meter import encode_meter, utc_now
 from layout.access.policy import CACHE_HEADERS
 from layout.access.secret import resolve_meter_secret
 from layout.article import Article
 from layout.development import is_development
-from layout.errors import ConfigError, Problem
+from layout.errors import ConfigError, InputError, Problem
 from layout.limits import DEFAULT_LIMITS, Limits, over_limit
 from layout.pipeline import PlanMemos, build_plan
 from layout.place.checks import CHECKS
 from layout.place.ruler import Ruler
-from layout.plan import LayoutPlan
-from layout.render.adconfig import gpt_config
+from layout.plan import INSTANCE, LayoutPlan
+from layout.render.adconfig import ad_config, load_bootstrap
 from layout.render.renderer import Renderer
 from layout.render.structured import script_json
 from layout.rules import RuleSet, load_rules
@@ -79,6 +80,8 @@ class Engine:
     ) -> None:
         self.rules = rules if rules is not None else load_rules()
         self.renderer = Renderer(Path(templates) if templates is not None else None)
+        # The ad stack's bootstrap, embedded in every page and fragment with ads.
+        self._ad_bootstrap = Markup(load_bootstrap())
         self._check_unit_templates()
         self.limits = limits
         self.development = is_development(development)
@@ -111,8 +114,17 @@ class Engine:
         if problems:
             raise ConfigError(f"rules {self.rules.name}", problems)
 
-    def plan(self, article: Article, viewer: Viewer, *, now: datetime | None = None) -> LayoutPlan:
-        """The layout plan for one reader, without rendering HTML."""
+    def plan(
+        self, article: Article, viewer: Viewer, *, now: datetime | None = None,
+        instance: str | None = None,
+    ) -> LayoutPlan:
+        """The layout plan for one reader, without rendering HTML. ``instance`` prefixes
+        the element ids of the article's ad slots and ad configuration, so that several
+        articles (fragments) can share one page; by default it comes from the article's
+        id (``plan.instance_prefix``)."""
+        if instance is not None and not INSTANCE.fullmatch(instance):
+            expected = "1 to 64 ASCII letters, digits, '_' or '-', from a letter or digit"
+            raise InputError("instance", [Problem("", f"expected {expected}; found {instance!r}")])
         return build_plan(
             article,
             viewer,
@@ -122,13 +134,14 @@ class Engine:
             self.limits,
             self._memos,
             self.checks,
+            instance,
         )
 
     def theme_context(self, plan: LayoutPlan) -> dict[str, Any]:
-        config = gpt_config(plan, self.rules)
+        config = ad_config(plan, self.rules)
         return {
             "ad_config": script_json(config) if config else None,
-            "ad_library": self.rules.ads.library,
+            "ad_bootstrap": self._ad_bootstrap,
             "paywall": self.rules.paywall,
         }
 
@@ -140,12 +153,14 @@ class Engine:
         *,
         now: datetime | None = None,
         annotate: bool = False,
+        instance: str | None = None,
     ) -> RenderResult:
         """Render ``article`` for ``viewer`` as a page, a fragment or the plan JSON.
 
-        ``annotate`` adds invisible gap anchors for the preview's explain overlay."""
+        ``annotate`` adds invisible gap anchors for the preview's explain overlay;
+        ``instance`` is the prefix of the render's element ids (see ``plan``)."""
         started = time.perf_counter()
-        plan = self.plan(article, viewer or Viewer(), now=now)
+        plan = self.plan(article, viewer or Viewer(), now=now, instance=instance)
         if format == "json":
             html = ""
         else:

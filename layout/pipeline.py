@@ -25,7 +25,7 @@ from layout.place.checks import CHECKS
 from layout.place.notice import meter_notice
 from layout.place.ruler import Ruler
 from layout.place.solver import Placement, place
-from layout.plan import Decision, LayoutPlan, Wall
+from layout.plan import Decision, LayoutPlan, Wall, instance_prefix
 from layout.rules import RuleSet
 from layout.viewer import Viewer
 
@@ -71,11 +71,14 @@ def build_plan(
     limits: Limits = DEFAULT_LIMITS,
     memos: PlanMemos | None = None,
     checks: Ruler = CHECKS,
+    instance: str | None = None,
 ) -> LayoutPlan:
     """Measure, decide access, place units and assemble the plan for one reader
     (``memos``: an engine's, kept between renders; without, nothing is kept; ``checks``:
-    the table of checks placement runs)."""
+    the table of checks placement runs; ``instance``: the prefix of the page's element
+    ids, derived from the article's id when not given, see ``instance_prefix``)."""
     memos = memos if memos is not None else PlanMemos()
+    prefix = instance if instance is not None else instance_prefix(article.id)
     if len(article.blocks) > limits.max_blocks:
         raise over_limit(article.id, "the block count", len(article.blocks), limits.max_blocks)
     profile = rules.device(viewer.device)
@@ -87,7 +90,7 @@ def build_plan(
     gaps = memos.measured_gaps(article, profile)
     wall = Wall(access.wall, access.visible_blocks) if access.wall is not None else None
     placement = _placement(article, viewer, rules, gaps, access.visible_blocks, wall, memos,
-                           checks)
+                           checks, prefix)
     notice = meter_notice(access)
     units = [notice, *placement.units] if notice is not None else list(placement.units)
     plan = LayoutPlan(
@@ -98,6 +101,7 @@ def build_plan(
         access=access,
         units=units,
         wall=wall,
+        instance=prefix,
         decisions=[*_ingest_reports(article, access.visible_blocks), *placement.decisions],
     )
     plan.metrics = _metrics(plan, placement, profile)
@@ -128,6 +132,7 @@ def _placement(
     wall: Wall | None,
     memos: PlanMemos,
     checks: Ruler,
+    instance: str,
 ) -> Placement:
     """The units' placement for this reader class: one per article, device, audience and
     cut (readers who share those share it; the meter's notice is added per reader). A
@@ -139,10 +144,11 @@ def _placement(
         reserved = {visible: WALL_HEIGHT} if wall else {}
         seen = gaps.cut(visible) if wall else gaps
         return place(
-            article, reader, rules, seen, last_gap=visible, reserved=reserved, checks=checks
+            article, reader, rules, seen, last_gap=visible, reserved=reserved, checks=checks,
+            instance=instance,
         )
 
-    key = (viewer.device, viewer.audience, visible, wall is not None)
+    key = (viewer.device, viewer.audience, visible, wall is not None, instance)
     return memos.placements.get_or_make(article, key, make_placement)
 
 

@@ -6,11 +6,13 @@ the JSON output and the readable dump all come from it, so they can never disagr
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Final
 
 from layout.access.policy import AccessDecision
 from layout.access.view import reader_article
@@ -22,6 +24,20 @@ from layout.place.decisions import DecisionCode, Outcome
 from layout.viewer import Viewer
 
 GATED_SELECTOR = ".gated"
+# An instance prefix: what a page's element ids may be built from (ASCII letters, digits,
+# ``_`` and ``-``, as GPT's slot element ids and Prebid's ad unit codes take them).
+INSTANCE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+
+
+def instance_prefix(article_id: str) -> str:
+    """The prefix that keeps an article's element ids apart from another article's on the
+    same page: the article's id where it is a valid prefix, or else a slug of it with a
+    short digest of the whole (two ids that slug alike still differ)."""
+    if INSTANCE.fullmatch(article_id):
+        return article_id
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", article_id).strip("-_")[:40]
+    digest = hashlib.sha256(article_id.encode()).hexdigest()[:8]
+    return f"{slug}-{digest}" if slug else f"a-{digest}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +71,15 @@ def freeze(value: Any) -> Any:
         if all(isinstance(item, _SCALARS) for item in value):
             return tuple(value)  # a size, a list of names: nothing inside to freeze
         return tuple(freeze(item) for item in value)
+    return value
+
+
+def thaw(value: Any) -> Any:
+    """A plain JSON copy of frozen data (``freeze``'s inverse), for the plan JSON."""
+    if isinstance(value, MappingProxyType | dict):
+        return {key: thaw(item) for key, item in value.items()}
+    if isinstance(value, tuple | list):
+        return [thaw(item) for item in value]
     return value
 
 
@@ -99,6 +124,7 @@ class PlacedUnit:
         sizes: Mapping[str, Sequence[Sequence[int]]] = data["sizes"]
         every = sorted({tuple(size) for device_sizes in sizes.values() for size in device_sizes})
         return {
+            "slot_id": data["slot_id"],
             "unit_path": data["ad_unit"],
             "sizes": [list(size) for size in every],
             "size_mapping": [
@@ -110,6 +136,9 @@ class PlacedUnit:
             "reserved_height": dict(data["reserved_heights"]),
             "lazy": data["lazy"],
             "format": data["format"],
+            "collapse_empty": data["collapse_empty"],
+            "refresh": thaw(data["refresh"]),
+            "bidders": thaw(data["bidders"]),
         }
 
 
@@ -145,6 +174,7 @@ class LayoutPlan:
     access: AccessDecision
     units: list[PlacedUnit] = field(default_factory=list)
     wall: Wall | None = None
+    instance: str = ""
     decisions: list[Decision] = field(default_factory=list)
     metrics: dict[str, Any] = field(default_factory=dict)
 
@@ -229,9 +259,20 @@ class LayoutPlan:
             "viewer": {"device": self.viewer.device, "audience": self.viewer.audience},
             "items": [_item_json(item) for item in self.items()],
             "paywall": self.paywall_json(),
-            "ads": {"targeting": self.ad_targeting(), "non_personalized": not self.viewer.consent},
+            "ads": self.ads_json(),
             "metrics": self.metrics,
             "decisions": [decision.to_json() for decision in self.decisions],
+        }
+
+    def ads_json(self) -> dict[str, Any]:
+        """The page-level ad settings of the plan JSON: the instance prefix of the slots'
+        element ids, the page targeting and what this reader's privacy signals ask."""
+        viewer = self.viewer
+        return {
+            "instance": self.instance,
+            "targeting": self.ad_targeting(),
+            "non_personalized": not viewer.consent or viewer.gpc,
+            "restrict_data_processing": viewer.gpc,
         }
 
     def ad_targeting(self) -> dict[str, str | list[str]]:

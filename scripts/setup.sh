@@ -2,7 +2,8 @@
 # Installs everything the project needs on a fresh Debian machine, then is a no-op:
 # system packages (a Java runtime for the Nu Html Checker, Node.js for the test tools,
 # Chromium for the browser tests) with apt-get where missing, the Python package with its
-# dev extra into .venv, and the npm test tools (vnu-jar, axe-core) into node_modules.
+# dev extra into .venv, and the npm test tools into node_modules (vnu-jar, axe-core, and
+# for the ad-stack browser tests Prebid.js, the IAB's TCF libraries and esbuild).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +23,17 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]'
 
-if [ ! -f node_modules/vnu-jar/build/dist/vnu.jar ] || [ ! -f node_modules/axe-core/axe.min.js ]; then
-  npm ci --no-audit --no-fund --loglevel=error
-fi
+npm_tools=(
+  node_modules/vnu-jar/build/dist/vnu.jar
+  node_modules/axe-core/axe.min.js
+  node_modules/prebid.js/package.json
+  node_modules/@iabtechlabtcf/core/package.json
+  node_modules/@iabtechlabtcf/cmpapi/package.json
+  node_modules/.bin/esbuild
+)
+for tool in "${npm_tools[@]}"; do
+  if [ ! -e "$tool" ]; then
+    npm ci --no-audit --no-fund --loglevel=error
+    break
+  fi
+done

@@ -114,7 +114,8 @@ async () => {
   return {
     frames, cards,
     scripts: Array.from(document.scripts).map((s) => ({
-      type: s.type, id: s.id, src: s.getAttribute("src"), text: s.textContent })),
+      type: s.type, ads: s.hasAttribute("data-layout-ads"), src: s.getAttribute("src"),
+      text: s.textContent })),
     handlers, urls,
     title: document.title,
     h1: text("h1"), dek: text(".story-dek"), byline: text(".story-byline"),
@@ -310,7 +311,7 @@ async def _load(page: Page, job: PageJob, known: frozenset[str], found: Findings
                 and shown(str(value.get("headline"))) != shown(job.ld_headline)
             ):
                 found.problems.append(f"{name}: JSON-LD headline {value.get('headline')!r}")
-            if script["id"] == "layout-ad-config":
+            if script["ads"]:
                 _check_ad_config(job, value, found)
         elif script["src"] is not None:
             if script["src"] != job.library:
@@ -361,8 +362,9 @@ def _page_of(request: Request) -> str:
 
 def _check_ad_config(job: PageJob, config: dict[str, Any], found: Findings) -> None:
     name = job.path.name
-    if job.section is not None and shown(config["pageTargeting"]["section"]) != shown(job.section):
-        found.problems.append(f"{name}: ad config section {config['pageTargeting']['section']!r}")
+    section = config["page"]["targeting"]["section"]
+    if job.section is not None and shown(section) != shown(job.section):
+        found.problems.append(f"{name}: ad config section {section!r}")
     if job.ad_targeting is not None:
         positions = [slot["targeting"].get("pos") for slot in config["slots"]]
         if shown(job.ad_targeting) not in [shown(str(p)) for p in positions]:

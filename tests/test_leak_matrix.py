@@ -26,7 +26,7 @@ from layout.access.meter import MeterState, article_digest, encode_meter, period
 from layout.access.secret import DEVELOPMENT_SECRET
 from layout.ingest.sources import article_from_html
 from layout.measure.sizes import block_text
-from layout.render.adconfig import gpt_config
+from layout.render.adconfig import ad_config as page_ad_config
 from layout.render.dump import dump_plan
 from tests.conftest import report
 from tests.support.corpus import Source, corpus_sources, sample_sources
@@ -152,8 +152,8 @@ def _surfaces(source: Source, reader: Reader) -> tuple[dict[str, str], object]:
     json_ld = [el.text or "" for el in doc.xpath('//script[@type="application/ld+json"]')]
     json_ld_values = [json.dumps(json.loads(text), ensure_ascii=False) for text in json_ld]
     metas = [el.get("content", "") for el in doc.iter("meta")]
-    ad_config = [el.text or "" for el in doc.xpath('//script[@id="layout-ad-config"]')]
-    config = gpt_config(plan, RULES)
+    ad_config = [el.text or "" for el in doc.xpath('//script[@data-layout-ads]')]
+    config = page_ad_config(plan, RULES)
     surfaces = {
         "page": "\n".join([page.html, htmllib.unescape(page.html), _norm(doc.text_content())]),
         "fragment": "\n".join(

@@ -16,7 +16,7 @@ from layout.place.decisions import AFTER, BEFORE, DecisionCode, Verdict
 from layout.place.ruler import GapRule, Ruler, UnitRule
 from layout.place.spacing import SpacingIndex
 from layout.place.state import PlacementState
-from layout.place.units import AD_LABEL_HEIGHT, article_video
+from layout.place.units import article_video, fitting_sizes
 from layout.rules import Distance, Unit
 
 # --- unit checks: is the unit considered at all --------------------------------------------
@@ -99,9 +99,13 @@ def check_min_article(unit: Unit, state: PlacementState) -> Verdict | None:
 
 
 def check_ad_size(unit: Unit, state: PlacementState) -> Verdict | None:
-    """An ad none of whose sizes fits the column reserves only its label: not placed."""
-    if unit.kind == "ad" and state.height_of(unit) <= AD_LABEL_HEIGHT:
-        return Verdict("no-size", f"no size fits the {state.viewer.device} column")
+    """An ad none of whose sizes fits the column would reserve only its label: not placed
+    (an interstitial covers the screen and has no size of its own)."""
+    if unit.kind != "ad" or unit.position == "interstitial":
+        return None
+    device = state.viewer.device
+    if not fitting_sizes(unit, device, state.rules.device(device)):
+        return Verdict("no-size", f"no size fits the {device} column")
     return None
 
 
@@ -211,8 +215,10 @@ def check_spacing(gap: int, unit: Unit, state: PlacementState) -> Verdict | None
 
 
 def check_density(gap: int, unit: Unit, state: PlacementState) -> Verdict | None:
-    """Ads only, and not the desktop rail (it is beside the text, not in it)."""
-    if unit.kind != "ad" or unit.position == "rail":
+    """Ads only, and not the desktop rail (it is beside the text, not in it) nor an
+    interstitial (it is between pages). A sticky anchor counts once, as the Better Ads
+    Standard counts a sticky ad: its height, not its height on every screen."""
+    if unit.kind != "ad" or unit.position in ("rail", "interstitial"):
         return None
     density = state.density_with(state.height_of(unit))
     cap = state.rules.density.max_ad_ratio

@@ -19,6 +19,8 @@ DecisionCode = Literal[
     "fixed-top",
     "fixed-bottom",
     "fixed-rail",
+    "fixed-anchor",
+    "fixed-interstitial",
     "editor-slot",
     # rejected, per gap
     "past-paywall",
@@ -108,4 +110,6 @@ FIXED: Final[dict[str, DecisionCode]] = {
     "top": "fixed-top",
     "bottom": "fixed-bottom",
     "rail": "fixed-rail",
+    "anchor": "fixed-anchor",
+    "interstitial": "fixed-interstitial",
 }

@@ -74,8 +74,11 @@ class PlacementState:
         self.every_unit.add(gap, None)
         self.add_height(height, is_ad=False)
 
-    def add_height(self, height: float, *, is_ad: bool) -> None:
-        self.unit_height += height
+    def add_height(self, height: float, *, is_ad: bool, overlay: bool = False) -> None:
+        """Count a fixed slot: in the content's height unless it is an ``overlay`` (a
+        sticky anchor covers the text instead of pushing it), in the ads' if an ad."""
+        if not overlay:
+            self.unit_height += height
         if is_ad:
             self.ad_height += height
 

@@ -11,6 +11,7 @@ from layout.article import Article
 from layout.blocks import Block, Video
 from layout.measure.devices import DeviceProfile
 from layout.rules import RuleSet, Size, Unit
+from layout.rules.units import OUT_OF_PAGE
 
 AD_LABEL_HEIGHT = 24.0
 DEFAULT_PROMO_HEIGHT = {"mobile": 220, "desktop": 230}
@@ -26,8 +27,14 @@ def fitting_sizes(unit: Unit, device: str, profile: DeviceProfile) -> list[Size]
 def unit_height(unit: Unit, device: str, profile: DeviceProfile) -> float:
     """Height reserved for one copy of the unit on a device, in CSS pixels."""
     if unit.kind == "ad":
+        if unit.position == "interstitial":
+            return 0.0  # over the page between two pages, never in the text
         sizes = fitting_sizes(unit, device, profile)
-        return max((h for _, h in sizes), default=0) + AD_LABEL_HEIGHT
+        tallest = float(max((h for _, h in sizes), default=0))
+        if unit.position == "anchor":
+            return tallest  # GPT's own container, with its own close control
+        reserved = unit.height.get(device, tallest) if sizes else tallest  # type: ignore[call-overload]
+        return reserved + AD_LABEL_HEIGHT
     if unit.kind == "promo":
         return float(unit.height.get(device, DEFAULT_PROMO_HEIGHT[device]))  # type: ignore[call-overload]
     if unit.kind == "video":
@@ -52,13 +59,22 @@ def breakpoints(rules: RuleSet) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(points, key=lambda point: -point[1]))
 
 
+def ad_format(unit: Unit) -> str:
+    """The format an ad server is asked for: an out-of-page position is its own format."""
+    return unit.position if unit.position in OUT_OF_PAGE else unit.format
+
+
 def unit_data(
-    unit: Unit, copy: int, article: Article, rules: RuleSet, shown: Sequence[Block]
+    unit: Unit, copy: int, article: Article, rules: RuleSet, shown: Sequence[Block],
+    instance: str,
 ) -> dict[str, Any]:
     """What the unit's template shows for copy number ``copy`` (1-based); ``shown`` are
-    the blocks the reader may see (an article's own video is taken from them only)."""
+    the blocks the reader may see (an article's own video is taken from them only);
+    ``instance`` is the prefix that keeps the slot's element id unique on a page that
+    holds several articles."""
     if unit.kind == "ad":
         return {
+            "slot_id": f"ad-{instance}-{unit.id}-{copy}",
             "ad_unit": unit.ad_unit,
             "sizes": {
                 device: fitting_sizes(unit, device, rules.device(device))
@@ -78,7 +94,10 @@ def unit_data(
                 for device in rules.devices
             },
             "breakpoints": breakpoints(rules),
-            "format": "banner",
+            "format": ad_format(unit),
+            "bidders": [bidder.model_dump() for bidder in unit.bidders],
+            "refresh": unit.refresh.model_dump() if unit.refresh else None,
+            "collapse_empty": unit.collapse_empty or rules.ads.collapse_empty,
         }
     if unit.kind == "promo":
         action = unit.action.model_dump() if unit.action else None

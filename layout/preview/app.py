@@ -44,7 +44,10 @@ def article_key(path: Path) -> str:
 
 def preview_rules(rules: RuleSet) -> RuleSet:
     """The rules as given, but never loading the ad library: stubs fill the slots."""
-    return rules.model_copy(update={"ads": rules.ads.model_copy(update={"library": None})})
+    prebid = rules.ads.prebid
+    ads = {"library": None,
+           "prebid": prebid.model_copy(update={"library": None}) if prebid else None}
+    return rules.model_copy(update={"ads": rules.ads.model_copy(update=ads)})
 
 
 class PreviewState:

@@ -1,49 +1,215 @@
-"""The Google Publisher Tag configuration of a page, built from the plan.
+"""The ad stack's configuration of one rendered article, built from the plan's ad items.
 
-The page embeds it as JSON in a script element (escaped so it cannot close the element) and
-a small bootstrap reads it: defineSlot per slot with its ad unit path and sizes, a size
-mapping per breakpoint, targeting, lazy loading and single request. Without the GPT library
-the bootstrap only queues commands on ``googletag.cmd``: it is inert and makes no request.
+The page embeds it as JSON in a ``<script type="application/json" data-layout-ads>``
+element (escaped so that it cannot close the element) and the bootstrap (``ads.js``)
+reads every such element on the page, once each: several articles (fragments) on one page
+each bring their own, with their own instance prefix, and share one bootstrap.
+
+What it holds: each slot as Google Publisher Tag defines it (ad unit path, sizes, size
+mapping per breakpoint, targeting, format, lazy and refresh and collapse policies); the
+libraries to load; the reader's privacy settings as the server knows them; the consent
+platform to wait for; and, for units that name bidders, the Prebid.js ad units and
+configuration. Without the libraries the bootstrap only queues commands: it is inert.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Final
 
-from layout.plan import LayoutPlan
+from layout.plan import LayoutPlan, PlacedUnit
 from layout.rules import RuleSet
+from layout.rules.ads import Consent, Prebid
+from layout.rules.units import OUT_OF_PAGE
+
+BOOTSTRAP_PATH: Final = Path(__file__).with_name("ads.js")
+
+# Interstitials take the sizes of a phone's and a desktop's full-screen creatives when the
+# rules give none (Prebid needs sizes to ask bidders for banners).
+INTERSTITIAL_SIZES: Final = ([320, 480], [300, 250], [480, 320], [768, 1024], [1024, 768])
+# An outstream player, as OpenRTB describes it: no content video (plcmt 4), muted autoplay
+# when in view, VPAID / OMID-free VAST over progressive MP4.
+OUTSTREAM_VIDEO: Final = {
+    "context": "outstream",
+    "mimes": ["video/mp4"],
+    "protocols": [2, 3, 5, 6],
+    "playbackmethod": [6],
+    "plcmt": 4,
+}
+# A native ad as an OpenRTB native request: a title, a main image and the advertiser.
+NATIVE_REQUEST: Final = {
+    "ortb": {
+        "ver": "1.2",
+        "assets": [
+            {"id": 1, "required": 1, "title": {"len": 90}},
+            {"id": 2, "required": 1, "img": {"type": 3, "wmin": 300, "hmin": 150}},
+            {"id": 3, "required": 1, "data": {"type": 1}},
+        ],
+    },
+}
 
 
-def _lazy_load(rules: RuleSet) -> dict[str, float]:
-    lazy = rules.ads.lazy_load
-    return {"fetchMarginPercent": lazy.fetch_margin_percent,
-            "renderMarginPercent": lazy.render_margin_percent,
-            "mobileScaling": lazy.mobile_scaling}
+def load_bootstrap() -> str:
+    """The bootstrap's source, read once by the engine that embeds it."""
+    return BOOTSTRAP_PATH.read_text(encoding="utf-8")
 
 
-def gpt_config(plan: LayoutPlan, rules: RuleSet) -> dict[str, Any] | None:
-    """The GPT configuration for the plan's ad slots, or None when it has none."""
+def ad_config(plan: LayoutPlan, rules: RuleSet) -> dict[str, Any] | None:
+    """The ad stack configuration for the plan's ad slots, or None when it has none."""
     ads = [unit for unit in plan.units if unit.kind == "ad"]
     if not ads:
         return None
-    slots = []
-    for unit in ads:
-        spec = unit.ad_spec()  # the plan JSON's ad item: one description of the slot
-        mapping = [[[point["min_width"], 0], point["sizes"]] for point in spec["size_mapping"]]
-        slots.append(
-            {
-                "id": f"ad-{unit.id}",
-                "adUnitPath": spec["unit_path"],
-                "sizes": spec["sizes"],
-                "sizeMapping": mapping,
-                "targeting": spec["targeting"],
-                "lazy": spec["lazy"],
-            }
-        )
+    viewer = plan.viewer
+    page_rules = rules.ads
+    libraries = [url for url in (page_rules.library,) if url]
+    prebid = page_rules.prebid
+    bidding = [unit for unit in ads if unit.data["bidders"]] if prebid is not None else []
+    if prebid is not None and bidding and prebid.library:
+        libraries.append(prebid.library)
     return {
-        "slots": slots,
-        "singleRequest": rules.ads.single_request,
-        "lazyLoad": _lazy_load(rules),
-        "nonPersonalizedAds": not plan.viewer.consent,
-        "pageTargeting": plan.ad_targeting(),
+        "instance": plan.instance,
+        "libraries": libraries,
+        "slots": [_slot(unit) for unit in ads],
+        "page": {
+            "device": viewer.device,
+            "targeting": plan.ad_targeting(),
+            "singleRequest": page_rules.single_request,
+            "lazyLoad": {
+                "fetchMarginPercent": page_rules.lazy_load.fetch_margin_percent,
+                "mobileScaling": page_rules.lazy_load.mobile_scaling,
+            },
+        },
+        "privacy": {
+            "nonPersonalizedAds": not viewer.consent or viewer.gpc,
+            "restrictDataProcessing": viewer.gpc,
+        },
+        "consent": _consent(page_rules.consent),
+        "prebid": _prebid(prebid, bidding, rules, page_rules.consent, gpc=viewer.gpc)
+        if prebid is not None and bidding else None,
     }
+
+
+def _gpt_sizes(format_: str, sizes: Sequence[Sequence[int]]) -> list[Any]:
+    """GPT's sizes for a slot: a fluid or native slot also takes ``"fluid"``."""
+    listed: list[Any] = [list(size) for size in sizes]
+    return ["fluid", *listed] if format_ in ("fluid", "native") else listed
+
+
+def _slot(unit: PlacedUnit) -> dict[str, Any]:
+    spec = unit.ad_spec()  # the plan JSON's ad item: one description of the slot
+    format_ = spec["format"]
+    refresh = spec["refresh"]
+    return {
+        "id": spec["slot_id"],
+        "adUnitPath": spec["unit_path"],
+        "format": format_,
+        "sizes": _gpt_sizes(format_, spec["sizes"]),
+        "sizeMapping": [
+            [[point["min_width"], 0], _gpt_sizes(format_, point["sizes"])]
+            for point in spec["size_mapping"]
+        ],
+        "targeting": spec["targeting"],
+        "lazy": spec["lazy"] and format_ not in OUT_OF_PAGE,
+        "collapse": spec["collapse_empty"],
+        "refresh": {"viewableSeconds": refresh["viewable_seconds"], "max": refresh["max"]}
+        if refresh else None,
+    }
+
+
+def _consent(consent: Consent | None) -> dict[str, Any] | None:
+    if consent is None:
+        return None
+    return {"wait": consent.wait, "frameworks": list(consent.frameworks),
+            "timeout": consent.timeout_ms}
+
+
+def _prebid(prebid: Prebid, bidding: list[PlacedUnit], rules: RuleSet,
+            consent: Consent | None, *, gpc: bool) -> dict[str, Any]:
+    return {
+        "timeout": prebid.timeout_ms,
+        "failsafe": prebid.failsafe_ms,
+        "config": _prebid_config(prebid, bidding, consent, gpc=gpc),
+        "adUnits": [_prebid_unit(unit) for unit in bidding],
+    }
+
+
+def _prebid_config(prebid: Prebid, bidding: list[PlacedUnit], consent: Consent | None,
+                   *, gpc: bool) -> dict[str, Any]:
+    """``pbjs.setConfig``'s argument: the bidders' timeout, the price granularity, the
+    sizes each breakpoint supports (Prebid's ``sizeConfig``, from the same size mapping
+    as GPT's), the consent modules' settings and the reader's GPC signal."""
+    config: dict[str, Any] = {
+        "bidderTimeout": prebid.timeout_ms,
+        "enableSendAllBids": prebid.send_all_bids,
+        "userSync": {"syncEnabled": prebid.user_sync},
+        "sizeConfig": _size_config(bidding),
+    }
+    granularity = prebid.price_granularity
+    if isinstance(granularity, str):
+        config["priceGranularity"] = granularity
+    else:
+        config["customPriceBucket"] = {
+            "buckets": [
+                {"max": bucket.max, "increment": bucket.increment, "precision": bucket.precision}
+                for bucket in granularity
+            ]
+        }
+    if consent is not None:
+        management: dict[str, Any] = {}
+        if "tcf" in consent.frameworks:
+            management["gdpr"] = {"cmpApi": "iab", "timeout": consent.timeout_ms,
+                                  "defaultGdprScope": True}
+        if "gpp" in consent.frameworks:
+            management["gpp"] = {"cmpApi": "iab", "timeout": consent.timeout_ms}
+        config["consentManagement"] = management
+    if gpc:
+        config["ortb2"] = {"regs": {"ext": {"gpc": "1"}}}
+    return config
+
+
+def _size_config(bidding: list[PlacedUnit]) -> list[dict[str, Any]]:
+    """One entry per breakpoint, widest first: the sizes the bidding units ask for there.
+    Prebid keeps of each ad unit's sizes those its breakpoint supports, which gives each
+    unit the sizes of its own GPT size mapping. Prebid joins the sizes of every query that
+    matches, so each query covers its breakpoint's widths only, up to the next one."""
+    supported: dict[tuple[str, int], set[tuple[int, ...]]] = {}
+    for unit in bidding:
+        for point in unit.ad_spec()["size_mapping"]:
+            key = (point["device"], point["min_width"])
+            supported.setdefault(key, set()).update(tuple(size) for size in point["sizes"])
+    entries = []
+    below: int | None = None  # the next wider breakpoint's first width
+    for (device, width), sizes in sorted(supported.items(), key=lambda item: -item[0][1]):
+        query = f"(min-width: {width}px)"
+        if below is not None:
+            query += f" and (max-width: {below - 1}px)"
+        entries.append({"mediaQuery": query, "labels": [device],
+                        "sizesSupported": [list(size) for size in sorted(sizes)]})
+        below = width
+    return entries
+
+
+def _prebid_unit(unit: PlacedUnit) -> dict[str, Any]:
+    """A Prebid ad unit whose code is the slot's element id (how Prebid finds the GPT
+    slot to target), with the media type of the unit's format."""
+    spec = unit.ad_spec()
+    format_, sizes = spec["format"], spec["sizes"]
+    media: dict[str, Any]
+    if format_ == "interstitial":
+        media = {"banner": {"sizes": sizes or [list(size) for size in INTERSTITIAL_SIZES]}}
+    elif format_ == "outstream":
+        media = {"video": {**OUTSTREAM_VIDEO, "playerSize": sizes[-1]}}
+    elif format_ == "native":
+        media = {"native": dict(NATIVE_REQUEST)}
+    else:
+        media = {"banner": {"sizes": sizes}}
+    prebid_unit: dict[str, Any] = {
+        "code": spec["slot_id"],
+        "mediaTypes": media,
+        "bids": [{"bidder": bidder["bidder"], "params": bidder["params"]}
+                 for bidder in spec["bidders"]],
+    }
+    if format_ == "interstitial":
+        prebid_unit["ortb2Imp"] = {"instl": 1}
+    return prebid_unit

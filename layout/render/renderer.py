@@ -32,6 +32,7 @@ from layout.render.direct import WRITERS, Writer
 from layout.render.structured import description, news_article, script_json, video_object
 from layout.render.view import PageView
 from layout.rules import Paywall
+from layout.rules.units import OUT_OF_PAGE
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # layout/, where the wheel puts templates/
 
@@ -175,6 +176,8 @@ class Renderer:
                 if gate is not None and gap >= gate:
                     parts = gated_parts
                 html: str = markup.block(article, gap)
+            elif isinstance(item, PlacedUnit) and item.position in OUT_OF_PAGE:
+                continue  # GPT makes an anchor's or an interstitial's container itself
             else:
                 gap = item.gap
                 html = markup.unit(item, paywall)

@@ -8,17 +8,21 @@ Schema. The names below are the package's interface.
 
 from __future__ import annotations
 
+from layout.rules.ads import Ads, CollapseEmpty, Consent, LazyLoad, Prebid, PriceBucket
 from layout.rules.base import Size, UnitKind
 from layout.rules.files import DEFAULT_RULES_PATH, load_rules, parse_rules
 from layout.rules.paywall import AccessRule, AccessWhen, Gifts, Meter, Paywall, Preview
-from layout.rules.ruleset import Ads, Density, GlobalSpacing, LazyLoad, RuleSet
+from layout.rules.ruleset import Density, GlobalSpacing, RuleSet
 from layout.rules.units import (
+    AdFormat,
     At,
     Avoid,
+    Bidder,
     Distance,
     KeepOut,
     Link,
     MinArticle,
+    Refresh,
     Spacing,
     Targeting,
     Unit,
@@ -29,9 +33,13 @@ __all__ = [
     "DEFAULT_RULES_PATH",
     "AccessRule",
     "AccessWhen",
+    "AdFormat",
     "Ads",
     "At",
     "Avoid",
+    "Bidder",
+    "CollapseEmpty",
+    "Consent",
     "Density",
     "Distance",
     "Gifts",
@@ -42,7 +50,10 @@ __all__ = [
     "Meter",
     "MinArticle",
     "Paywall",
+    "Prebid",
     "Preview",
+    "PriceBucket",
+    "Refresh",
     "RuleSet",
     "Size",
     "Spacing",

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, JsonValue, ValidationInfo, field_validator, model_validator
 
+from layout.rules.ads import CollapseEmpty
 from layout.rules.base import BlockKindName, RuleModel, Size, UnitKind, checked_url
 
 
@@ -99,12 +100,34 @@ class Link(RuleModel):
         return checked_url(value, info, relative=True)
 
 
+AdFormat = Literal["banner", "fluid", "native", "outstream"]
+Position = Literal["in_content", "top", "bottom", "rail", "anchor", "interstitial"]
+# Out-of-page positions: GPT makes their container; the page has no slot element for them.
+OUT_OF_PAGE: frozenset[str] = frozenset({"anchor", "interstitial"})
+
+
+class Bidder(RuleModel):
+    """One header bidder of an ad unit: its Prebid.js bidder code and its parameters,
+    passed to Prebid as they are."""
+
+    bidder: str = Field(pattern=r"^[A-Za-z][\w-]{0,39}$")
+    params: dict[str, JsonValue] = Field(default_factory=dict)
+
+
+class Refresh(RuleModel):
+    """Refresh a slot after it has been viewable for ``viewable_seconds`` and still is,
+    at most ``max`` times. Ad Manager asks for at least 30 seconds between refreshes."""
+
+    viewable_seconds: int = Field(30, ge=30, le=600)
+    max: int = Field(3, ge=1, le=20)
+
+
 class Unit(RuleModel):
     """One unit definition; a unit may be placed several times (copies ``mid-1``, ``mid-2``)."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_-]{0,39}$")
     kind: UnitKind
-    position: Literal["in_content", "top", "bottom", "rail"] = "in_content"
+    position: Position = "in_content"
     priority: int = Field(0, description="higher is placed first; ties keep file order")
     # ads
     ad_unit: str | None = Field(None, pattern=r"^/\d+(/[\w.\-]+)+$")
@@ -112,6 +135,11 @@ class Unit(RuleModel):
     targeting: dict[str, str] = Field(default_factory=dict)
     label: str = "Advertisement"
     lazy: bool = True
+    format: AdFormat = "banner"
+    bidders: list[Bidder] = Field(default_factory=list, max_length=30)
+    refresh: Refresh | None = None
+    collapse_empty: CollapseEmpty | None = Field(
+        None, description="this unit's own policy for an unfilled slot (default: ads')")
     # promos
     template: str | None = Field(None, pattern=r"^[\w./-]+\.j2$")
     heading: str | None = None
@@ -138,8 +166,14 @@ class Unit(RuleModel):
     def _consistent(self) -> Unit:
         if self.kind == "ad" and not self.ad_unit:
             raise ValueError("an ad unit needs `ad_unit` (its Google Ad Manager path)")
-        if self.kind == "ad" and not self.sizes:
+        if self.kind == "ad" and not self.sizes and self.position != "interstitial":
             raise ValueError("an ad unit needs `sizes` for at least one device")
+        if self.position in OUT_OF_PAGE and (self.kind != "ad" or self.max != 1):
+            raise ValueError(f"a `{self.position}` unit is one ad (`kind: ad`, `max: 1`)")
+        if self.position in OUT_OF_PAGE and self.format != "banner":
+            raise ValueError(f"a `{self.position}` unit takes no `format`: GPT makes it")
+        if self.kind != "ad" and (self.bidders or self.refresh or self.format != "banner"):
+            raise ValueError("`bidders`, `refresh` and `format` are for ad units")
         if self.kind == "video" and self.source is None:
             raise ValueError("a video unit needs `source`: article or playlist")
         if self.source == "playlist" and not self.playlist:

@@ -230,6 +230,7 @@ def _add_routes(app: FastAPI, service: RenderService, pool: RenderPool, body_lim
             accept=request.headers.get("accept", ""),
             if_none_match=request.headers.get("if-none-match", ""),
             meter_cookie=request.cookies.get(METER_COOKIE),
+            gpc=request.headers.get("sec-gpc", "").strip() == "1",
         )
         try:
             return await in_pool(pool, lambda: service.render(call))

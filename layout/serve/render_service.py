@@ -42,6 +42,7 @@ class RenderCall:
     accept: str = ""
     if_none_match: str = ""
     meter_cookie: str | None = None
+    gpc: bool = False  # the reader's Global Privacy Control (``Sec-GPC: 1``)
     ruleset: str | None = None
     cache_class: str | None = None
 
@@ -142,9 +143,11 @@ class RenderService:
         viewer = spec.viewer
         if viewer.meter is None and call.meter_cookie is not None:
             viewer = viewer.model_copy(update={"meter": call.meter_cookie})
+        if call.gpc and not viewer.gpc:
+            viewer = viewer.model_copy(update={"gpc": True})
         output: OutputFormat = spec.format or ("json" if wants_json(call.accept) else "html")
         try:
-            result = engine.render(article, viewer, format=output)
+            result = engine.render(article, viewer, format=output, instance=spec.instance)
         except LimitError as error:
             return layout_error_response(error, "article", "over-limit")
         except LayoutError as error:
@@ -165,6 +168,9 @@ def _respond(
         body, media = result.html.encode("utf-8"), "text/html; charset=utf-8"
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     headers = {**result.cache_headers, "ETag": etag, "X-Layout-Cache-Class": result.cache_class}
+    # The reader's Global Privacy Control changes the ads' settings: a shared cache must
+    # keep the two answers apart.
+    headers["Vary"] = ", ".join(filter(None, (headers.get("Vary"), "Sec-GPC")))
     if etag in call.if_none_match:
         response = Response(status_code=304, headers=headers)
     else:

@@ -36,6 +36,11 @@ class RenderRequest(BaseModel):
     ruleset: str | None = Field(None, description="the name of a rule set in --rules-dir")
     viewer: Viewer = Field(default_factory=Viewer)
     format: Literal["html", "fragment", "json"] | None = None
+    instance: str | None = Field(
+        None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$",
+        description="the prefix of the element ids (several articles on one page each need "
+        "their own); by default derived from the article's id",
+    )
 
     @model_validator(mode="after")
     def _one_of_each(self) -> RenderRequest:

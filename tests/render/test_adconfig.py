@@ -17,7 +17,7 @@ from tests.support.corpus import SAMPLES
 
 LONGREAD = SAMPLES / "articles" / "longread-last-ferry.json"
 GPT_URL = "https://securepubads.g.doubleclick.net/tag/js/gpt.js"
-CONFIG_ID = "layout-ad-config"
+CONFIG = "//script[@data-layout-ads]"
 AD_FRAME = '//div[contains(concat(" ", normalize-space(@class), " "), " ad-frame ")]'
 HOSTILE = "</script><script>alert(1)</script>"
 
@@ -32,7 +32,7 @@ def render(device="mobile", *, consent=True, rules: RuleSet | None = None, artic
 
 
 def ad_config(doc) -> dict:
-    (element,) = doc.xpath(f'//script[@id="{CONFIG_ID}"]')
+    (element,) = doc.xpath(CONFIG)
     assert element.get("type") == "application/json"
     return json.loads(element.text)
 
@@ -62,7 +62,7 @@ def test_one_slot_per_planned_ad_with_matching_frames(page):
     config = ad_config(doc)
     ads = plan_ads(result)
     assert len(ads) >= 3
-    assert [slot["id"] for slot in config["slots"]] == [f"ad-{ad['id']}" for ad in ads]
+    assert [slot["id"] for slot in config["slots"]] == [ad["ad"]["slot_id"] for ad in ads]
     frame_ids = [frame.get("id") for frame in doc.xpath(AD_FRAME)]
     assert sorted(frame_ids) == sorted(slot["id"] for slot in config["slots"])
     assert len(set(frame_ids)) == len(frame_ids)
@@ -76,7 +76,7 @@ def test_slot_ad_unit_paths_come_from_the_rules(page):
     by_id = {unit.id: unit for unit in rules.units}
     slots = {slot["id"]: slot for slot in ad_config(doc)["slots"]}
     for ad in plan_ads(result):
-        assert slots[f"ad-{ad['id']}"]["adUnitPath"] == by_id[ad["unit"]].ad_unit
+        assert slots[ad["ad"]["slot_id"]]["adUnitPath"] == by_id[ad["unit"]].ad_unit
 
 
 def test_size_mapping_one_entry_per_breakpoint_widest_first_and_fitting(page):
@@ -108,7 +108,7 @@ def test_mapped_sizes_are_the_rule_sizes_that_fit(page):
     slots = {slot["id"]: slot for slot in ad_config(doc)["slots"]}
     for ad in plan_ads(result):
         unit = by_id[ad["unit"]]
-        for (min_width, _), sizes in slots[f"ad-{ad['id']}"]["sizeMapping"]:
+        for (min_width, _), sizes in slots[ad["ad"]["slot_id"]]["sizeMapping"]:
             device = "desktop" if min_width == 768 else "mobile"
             column = rules.devices[device].column_width
             expected = [list(size) for size in unit.sizes.get(device, []) if size[0] <= column]
@@ -123,23 +123,26 @@ def test_mid_targeting_counts_copies_in_order(page):
     assert [slot["targeting"]["pos"] for slot in mids] == [
         f"mid{n}" for n in range(1, len(mids) + 1)
     ]
-    assert [slot["id"] for slot in mids] == [f"ad-mid-{n}" for n in range(1, len(mids) + 1)]
+    assert [slot["id"] for slot in mids] == [
+        f"ad-longread-last-ferry-mid-{n}" for n in range(1, len(mids) + 1)
+    ]
 
 
 def test_single_request_and_lazy_load(page):
     _, _, doc = page
     config = ad_config(doc)
-    assert config["singleRequest"] is True
-    assert config["nonPersonalizedAds"] is False
+    assert config["page"]["singleRequest"] is True
+    assert config["privacy"] == {"nonPersonalizedAds": False, "restrictDataProcessing": False}
     assert all(slot["lazy"] is True for slot in config["slots"])
-    assert config["pageTargeting"]["article"] == "longread-last-ferry"
+    assert config["page"]["targeting"]["article"] == "longread-last-ferry"
+    assert config["instance"] == "longread-last-ferry"
 
 
 @pytest.mark.parametrize("consent", [True, False])
 @pytest.mark.parametrize("device", ["mobile", "desktop"])
 def test_non_personalised_ads_follow_consent(device, consent):
     _, doc = render(device, consent=consent)
-    assert ad_config(doc)["nonPersonalizedAds"] is (not consent)
+    assert ad_config(doc)["privacy"]["nonPersonalizedAds"] is (not consent)
 
 
 def test_reserved_heights_are_the_tallest_mapped_size_per_device(page):
@@ -155,7 +158,7 @@ def test_reserved_heights_are_the_tallest_mapped_size_per_device(page):
         }
         assert heights == expected, slot["id"]
     # The mid slot's reservation is a real one, not zero.
-    assert frame_heights(frames["ad-mid-1"]) == {"mobile": 250, "desktop": 250}
+    assert frame_heights(frames["ad-longread-last-ferry-mid-1"]) == {"mobile": 250, "desktop": 250}
 
 
 def test_rail_only_on_desktop_and_top_bottom_only_where_they_fit():
@@ -211,26 +214,30 @@ NODE_HARNESS = r"""
 const vm = require("vm");
 const fs = require("fs");
 const input = JSON.parse(fs.readFileSync(0, "utf8"));
-const calls = [];
+const queries = [];
+const appended = [];
+const configNode = { textContent: input.config };
 const context = {
   document: {
-    getElementById: function (id) {
-      calls.push(id);
-      return id === "layout-ad-config" ? { textContent: input.config } : null;
+    querySelectorAll: function (selector) {
+      queries.push(selector);
+      return selector.indexOf("data-layout-ads") >= 0 ? [configNode] : [];
     },
+    createElement: function (tag) { return { tag: tag }; },
+    head: { appendChild: function (node) { appended.push({ tag: node.tag, src: node.src }); } },
   },
 };
 context.window = context;
 vm.createContext(context);
-vm.runInContext(input.script, context, { filename: "bootstrap.js", timeout: 2000 });
+for (let run = 0; run < input.runs; run++) {
+  vm.runInContext(input.script, context, { filename: "bootstrap.js", timeout: 2000 });
+}
 const googletag = context.window.googletag;
 process.stdout.write(JSON.stringify({
-  calls: calls,
+  queries: queries,
+  appended: appended,
   keys: Object.keys(context).sort(),
-  hasGoogletag: typeof googletag === "object" && googletag !== null,
   googletagKeys: googletag ? Object.keys(googletag) : null,
-  cmdIsArray: Array.isArray(googletag && googletag.cmd),
-  cmdLength: googletag && googletag.cmd ? googletag.cmd.length : -1,
   cmdTypes: googletag && googletag.cmd ? googletag.cmd.map(function (c) { return typeof c; }) : [],
   fetch: typeof context.fetch,
   xhr: typeof context.XMLHttpRequest,
@@ -239,7 +246,7 @@ process.stdout.write(JSON.stringify({
 
 
 def bootstrap_script(doc):
-    (config,) = doc.xpath(f'//script[@id="{CONFIG_ID}"]')
+    (config,) = doc.xpath(CONFIG)
     following = config.xpath("following-sibling::script[1]")
     assert following, "no bootstrap script after the ad config"
     script = following[0]
@@ -248,33 +255,45 @@ def bootstrap_script(doc):
     return config.text, script.text
 
 
-@pytest.mark.parametrize("device", ["mobile", "desktop"])
-def test_bootstrap_is_inert_without_the_library(device):
+def run_bootstrap(doc, runs: int = 1) -> dict:
     node = shutil.which("node")
     assert node, "node must be on PATH"
-    _, doc = render(device)
     config_text, script = bootstrap_script(doc)
     run = subprocess.run(
         [node, "-e", NODE_HARNESS],
-        input=json.dumps({"config": config_text, "script": script}),
+        input=json.dumps({"config": config_text, "script": script, "runs": runs}),
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert run.returncode == 0, run.stderr
-    out = json.loads(run.stdout)
-    assert out["calls"] == [CONFIG_ID]
-    assert out["hasGoogletag"] is True
+    return json.loads(run.stdout)
+
+
+@pytest.mark.parametrize("device", ["mobile", "desktop"])
+def test_bootstrap_is_inert_without_the_library(device):
+    """Without GPT the bootstrap queues one command and asks for the library: nothing
+    else runs, and nothing is fetched."""
+    _, doc = render(device)
+    out = run_bootstrap(doc)
+    assert out["appended"] == [{"tag": "script", "src": GPT_URL}]
     assert out["googletagKeys"] == ["cmd"]
-    assert out["cmdIsArray"] is True
-    assert out["cmdLength"] == 1
     assert out["cmdTypes"] == ["function"]
     assert out["fetch"] == "undefined"
     assert out["xhr"] == "undefined"
-    assert out["keys"] == ["document", "googletag", "window"]
+    assert out["keys"] == ["document", "googletag", "layoutAds", "window"]
 
 
-# --------------------------------------------------------------------------- external scripts
+def test_a_second_copy_of_the_bootstrap_starts_nothing_twice():
+    """Every fragment carries the bootstrap: the copies after the first only scan."""
+    _, doc = render("mobile")
+    out = run_bootstrap(doc, runs=3)
+    assert out["cmdTypes"] == ["function"]
+    assert out["appended"] == [{"tag": "script", "src": GPT_URL}]
+    assert len(out["queries"]) == 3 + 1  # a scan per copy, and the first looked for the library
+
+
+# --------------------------------------------------------------------------- libraries
 
 
 def external_scripts(doc) -> list[str]:
@@ -284,9 +303,8 @@ def external_scripts(doc) -> list[str]:
 @pytest.mark.parametrize("device", ["mobile", "desktop"])
 def test_default_rules_load_only_the_gpt_library(device):
     _, doc = render(device)
-    assert external_scripts(doc) == [GPT_URL]
-    (script,) = doc.xpath("//script[@src]")
-    assert script.get("async") is not None
+    assert external_scripts(doc) == []  # the bootstrap loads it, once for the page
+    assert ad_config(doc)["libraries"] == [GPT_URL]
 
 
 @pytest.mark.parametrize("device", ["mobile", "desktop"])
@@ -296,15 +314,16 @@ def test_no_library_means_no_external_script(device):
     rules = RuleSet.model_validate(data)
     assert rules.ads.library is None
     _, doc = render(device, rules=rules)
-    assert external_scripts(doc) == []
+    assert ad_config(doc)["libraries"] == []
     assert ad_config(doc)["slots"]  # the configuration is still there for the page to load
+    assert run_bootstrap(doc)["appended"] == []
 
 
 def test_no_ads_no_config_and_no_library():
     data = default_data()
     data["units"] = [unit for unit in data["units"] if unit["kind"] != "ad"]
     _, doc = render("mobile", rules=RuleSet.model_validate(data))
-    assert doc.xpath(f'//script[@id="{CONFIG_ID}"]') == []
+    assert doc.xpath(CONFIG) == []
     assert external_scripts(doc) == []
     assert doc.xpath(AD_FRAME) == []
 
@@ -338,13 +357,13 @@ def test_the_page_configuration_is_the_plans_ad_spec(page):
     _, result, doc = page
     config = ad_config(doc)
     slots = {slot["id"]: slot for slot in config["slots"]}
-    assert set(slots) == {f"ad-{item['id']}" for item in plan_ads(result)}
+    assert set(slots) == {item["ad"]["slot_id"] for item in plan_ads(result)}
     for item in plan_ads(result):
-        slot, spec = slots[f"ad-{item['id']}"], item["ad"]
+        slot, spec = slots[item["ad"]["slot_id"]], item["ad"]
         assert slot["adUnitPath"] == spec["unit_path"] and slot["sizes"] == spec["sizes"]
         assert slot["sizeMapping"] == [[[p["min_width"], 0], p["sizes"]]
                                        for p in spec["size_mapping"]]
-    assert config["pageTargeting"] == result.plan["ads"]["targeting"]
+    assert config["page"]["targeting"] == result.plan["ads"]["targeting"]
 
 
 def test_page_targeting_comes_from_the_metadata_and_the_readers_access():
@@ -366,11 +385,9 @@ def test_page_targeting_comes_from_the_metadata_and_the_readers_access():
 def test_lazy_load_margins_come_from_the_rules():
     data = default_data()
     data.setdefault("ads", {})["lazy_load"] = {
-        "fetch_margin_percent": 50, "render_margin_percent": 25, "mobile_scaling": 1.5,
+        "fetch_margin_percent": 50, "mobile_scaling": 1.5,
     }
     _, doc = render(rules=RuleSet.model_validate(data))
-    assert ad_config(doc)["lazyLoad"] == {"fetchMarginPercent": 50, "renderMarginPercent": 25,
-                                          "mobileScaling": 1.5}
+    assert ad_config(doc)["page"]["lazyLoad"] == {"fetchMarginPercent": 50, "mobileScaling": 1.5}
     _, doc = render()
-    assert ad_config(doc)["lazyLoad"] == {"fetchMarginPercent": 200, "renderMarginPercent": 100,
-                                          "mobileScaling": 2.0}
+    assert ad_config(doc)["page"]["lazyLoad"] == {"fetchMarginPercent": 200, "mobileScaling": 2.0}

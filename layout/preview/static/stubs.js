@@ -2,8 +2,9 @@
    request at this viewport width (the tallest, the worst case for layout shift). */
 (function () {
   "use strict";
-  var node = document.getElementById("layout-ad-config");
-  var config = node ? JSON.parse(node.textContent) : { slots: [] };
+  var slots = [];
+  document.querySelectorAll('script[type="application/json"][data-layout-ads]').forEach(
+    function (node) { slots = slots.concat(JSON.parse(node.textContent).slots); });
 
   function sizesFor(slot, width) {
     for (var i = 0; i < slot.sizeMapping.length; i++) {
@@ -15,10 +16,10 @@
 
   function fill() {
     var width = window.innerWidth;
-    config.slots.forEach(function (slot) {
+    slots.forEach(function (slot) {
       var frame = document.getElementById(slot.id);
       if (!frame || frame.getAttribute("data-filled")) { return; }
-      var sizes = sizesFor(slot, width);
+      var sizes = sizesFor(slot, width).filter(Array.isArray);
       if (!sizes.length) { return; }
       var size = sizes.reduce(function (a, b) { return b[1] > a[1] ? b : a; });
       var creative = document.createElement("div");
