@@ -133,3 +133,18 @@ def test_schema_article_prints_a_json_schema():
     assert "$defs" in schema
     assert "headline" in schema["properties"]
     assert "headline" in schema["required"]
+
+
+def test_render_fragment_with_an_instance_prefix():
+    result = layout("render", SAMPLE, "--format", "fragment", "--instance", "feed-2")
+    assert result.returncode == 0, result.stderr
+    assert 'id="ad-feed-2-' in result.stdout
+
+
+def test_a_bad_instance_prefix_is_one_error_line():
+    result = layout("render", SAMPLE, "--format", "fragment", "--instance", "two words")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr
+    assert lines[0].startswith("error: instance: expected 1 to 64 ASCII letters")
+    assert "found 'two words'" in lines[0]

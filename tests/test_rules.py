@@ -243,6 +243,50 @@ CASES = {
         ("[1, 2]",),
         ("valid string", "found [1, 2]"),
     ),
+    "bidders-without-prebid": Case(
+        AD + "    bidders: [{bidder: appnexus, params: {placementId: 1}}]\n",
+        ("ads",),
+        ("version",),
+        ("units mid name bidders", "`ads.prebid` must be set"),
+    ),
+    "prebid-failsafe-before-timeout": Case(
+        AD + "ads:\n  prebid: {timeout_ms: 2000, failsafe_ms: 1500}\n",
+        ("ads.prebid",),
+        ("{timeout_ms",),
+        ("failsafe_ms must be longer than timeout_ms",),
+    ),
+    "price-buckets-out-of-order": Case(
+        AD + "ads:\n  prebid:\n    price_granularity: [{max: 20, increment: 0.5}, "
+        "{max: 5, increment: 0.1}]\n",
+        ("ads.prebid.price_granularity",),
+        ("[{max: 20",),
+        ("ascending order of `max`",),
+    ),
+    "two-anchors": Case(
+        AD + "  - {id: anchor, kind: ad, position: anchor, ad_unit: /1/a, max: 2,\n"
+        "     sizes: {mobile: [[320, 50]]}}\n",
+        ("units[1]",),
+        ("{id: anchor",),
+        ("is one ad (`kind: ad`, `max: 1`)",),
+    ),
+    "refresh-too-often": Case(
+        AD + "    refresh: {viewable_seconds: 10}\n",
+        ("units[0].refresh.viewable_seconds",),
+        ("10}",),
+        ("greater than or equal to 30", "found 10"),
+    ),
+    "prebid-library-on-an-unknown-host": Case(
+        AD + "ads:\n  prebid: {library: 'https://cdn.example.com/prebid.js'}\n",
+        ("ads",),
+        ("prebid: {library",),
+        ("prebid.library", "ad-library host"),
+    ),
+    "unknown-consent-framework": Case(
+        AD + "ads:\n  consent: {frameworks: [usp]}\n",
+        ("ads.consent.frameworks[0]",),
+        ("usp]",),
+        ("'tcf' or 'gpp'", 'found "usp"'),
+    ),
 }
 
 

@@ -85,7 +85,7 @@ def ad_config(plan: LayoutPlan, rules: RuleSet) -> dict[str, Any] | None:
             "restrictDataProcessing": viewer.gpc,
         },
         "consent": _consent(page_rules.consent),
-        "prebid": _prebid(prebid, bidding, rules, page_rules.consent, gpc=viewer.gpc)
+        "prebid": _prebid(prebid, bidding, page_rules.consent, gpc=viewer.gpc)
         if prebid is not None and bidding else None,
     }
 
@@ -124,26 +124,23 @@ def _consent(consent: Consent | None) -> dict[str, Any] | None:
             "timeout": consent.timeout_ms}
 
 
-def _prebid(prebid: Prebid, bidding: list[PlacedUnit], rules: RuleSet,
-            consent: Consent | None, *, gpc: bool) -> dict[str, Any]:
+def _prebid(prebid: Prebid, bidding: list[PlacedUnit], consent: Consent | None, *,
+            gpc: bool) -> dict[str, Any]:
     return {
         "timeout": prebid.timeout_ms,
         "failsafe": prebid.failsafe_ms,
-        "config": _prebid_config(prebid, bidding, consent, gpc=gpc),
+        "config": _prebid_config(prebid, consent, gpc=gpc),
         "adUnits": [_prebid_unit(unit) for unit in bidding],
     }
 
 
-def _prebid_config(prebid: Prebid, bidding: list[PlacedUnit], consent: Consent | None,
-                   *, gpc: bool) -> dict[str, Any]:
-    """``pbjs.setConfig``'s argument: the bidders' timeout, the price granularity, the
-    sizes each breakpoint supports (Prebid's ``sizeConfig``, from the same size mapping
-    as GPT's), the consent modules' settings and the reader's GPC signal."""
+def _prebid_config(prebid: Prebid, consent: Consent | None, *, gpc: bool) -> dict[str, Any]:
+    """``pbjs.setConfig``'s argument: the bidders' timeout, the price granularity, user
+    syncs, the consent modules' settings and the reader's GPC signal."""
     config: dict[str, Any] = {
         "bidderTimeout": prebid.timeout_ms,
         "enableSendAllBids": prebid.send_all_bids,
         "userSync": {"syncEnabled": prebid.user_sync},
-        "sizeConfig": _size_config(bidding),
     }
     granularity = prebid.price_granularity
     if isinstance(granularity, str):
@@ -168,42 +165,28 @@ def _prebid_config(prebid: Prebid, bidding: list[PlacedUnit], consent: Consent |
     return config
 
 
-def _size_config(bidding: list[PlacedUnit]) -> list[dict[str, Any]]:
-    """One entry per breakpoint, widest first: the sizes the bidding units ask for there.
-    Prebid keeps of each ad unit's sizes those its breakpoint supports, which gives each
-    unit the sizes of its own GPT size mapping. Prebid joins the sizes of every query that
-    matches, so each query covers its breakpoint's widths only, up to the next one."""
-    supported: dict[tuple[str, int], set[tuple[int, ...]]] = {}
-    for unit in bidding:
-        for point in unit.ad_spec()["size_mapping"]:
-            key = (point["device"], point["min_width"])
-            supported.setdefault(key, set()).update(tuple(size) for size in point["sizes"])
-    entries = []
-    below: int | None = None  # the next wider breakpoint's first width
-    for (device, width), sizes in sorted(supported.items(), key=lambda item: -item[0][1]):
-        query = f"(min-width: {width}px)"
-        if below is not None:
-            query += f" and (max-width: {below - 1}px)"
-        entries.append({"mediaQuery": query, "labels": [device],
-                        "sizesSupported": [list(size) for size in sorted(sizes)]})
-        below = width
-    return entries
-
-
 def _prebid_unit(unit: PlacedUnit) -> dict[str, Any]:
     """A Prebid ad unit whose code is the slot's element id (how Prebid finds the GPT
-    slot to target), with the media type of the unit's format."""
+    slot to target), with the media type of the unit's format. Its ``sizeConfig`` (Prebid's
+    sizeMappingV2 module) is GPT's size mapping, breakpoint for breakpoint: a unit with no
+    size at a breakpoint is not auctioned there, as GPT does not request it."""
     spec = unit.ad_spec()
-    format_, sizes = spec["format"], spec["sizes"]
+    format_ = spec["format"]
+    points = [([point["min_width"], 0], point["sizes"]) for point in spec["size_mapping"]]
     media: dict[str, Any]
     if format_ == "interstitial":
-        media = {"banner": {"sizes": sizes or [list(size) for size in INTERSTITIAL_SIZES]}}
+        sizes = spec["sizes"] or [list(size) for size in INTERSTITIAL_SIZES]
+        media = {"banner": {"sizes": sizes}}  # full screen: no breakpoints to map
     elif format_ == "outstream":
-        media = {"video": {**OUTSTREAM_VIDEO, "playerSize": sizes[-1]}}
+        media = {"video": {**OUTSTREAM_VIDEO, "sizeConfig": [
+            {"minViewPort": viewport, "playerSize": [max(sizes)] if sizes else []}
+            for viewport, sizes in points]}}
     elif format_ == "native":
-        media = {"native": dict(NATIVE_REQUEST)}
+        media = {"native": {**NATIVE_REQUEST, "sizeConfig": [
+            {"minViewPort": viewport, "active": bool(sizes)} for viewport, sizes in points]}}
     else:
-        media = {"banner": {"sizes": sizes}}
+        media = {"banner": {"sizeConfig": [
+            {"minViewPort": viewport, "sizes": sizes} for viewport, sizes in points]}}
     prebid_unit: dict[str, Any] = {
         "code": spec["slot_id"],
         "mediaTypes": media,

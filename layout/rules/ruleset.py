@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from layout.measure.devices import DEFAULT_DEVICES, DeviceProfile
 from layout.rules.ads import Ads
@@ -32,17 +32,18 @@ class RuleSet(RuleModel):
     units: list[Unit] = Field(default_factory=list)
     spacing: GlobalSpacing = Field(default_factory=GlobalSpacing)
     density: Density = Field(default_factory=Density)
-    ads: Ads = Field(default_factory=Ads)
+    ads: Ads = Field(default_factory=Ads, validate_default=True)
     paywall: Paywall = Field(default_factory=Paywall)
 
-    @model_validator(mode="after")
-    def _bidders_need_prebid(self) -> RuleSet:
-        bidding = [unit.id for unit in self.units if unit.bidders]
-        if bidding and self.ads.prebid is None:
-            raise ValueError(
-                f"units {', '.join(bidding)} name bidders: `ads.prebid` must be set"
-            )
-        return self
+    @field_validator("ads")
+    @classmethod
+    def _bidders_need_prebid(cls, ads: Ads, info: ValidationInfo) -> Ads:
+        """Units that name bidders are auctioned by Prebid: the page needs its settings
+        (units come before ``ads`` in the model, so they are there to read)."""
+        bidding = [unit.id for unit in info.data.get("units", []) if unit.bidders]
+        if bidding and ads.prebid is None:
+            raise ValueError(f"units {', '.join(bidding)} name bidders: `ads.prebid` must be set")
+        return ads
 
     def device(self, name: Device) -> DeviceProfile:
         return self.devices.get(name) or DEFAULT_DEVICES[name]

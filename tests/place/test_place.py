@@ -282,3 +282,66 @@ def test_a_later_unit_keeps_the_spacing_an_earlier_unit_asks_for() -> None:
     plan = render(blocks, ruleset)
     assert placed(plan, "wide") == [5]
     assert all(abs(gap - 5) * 50 >= 200 for gap in placed(plan, "narrow")), placed(plan)
+
+
+# --- out-of-page ads ----------------------------------------------------------------------
+
+ANCHOR = ad("anchor", position="anchor", sizes={"mobile": [[320, 50]]})
+INTERSTITIAL = {"id": "interstitial", "kind": "ad", "position": "interstitial",
+                "ad_unit": "/1234/news/interstitial"}
+
+
+def units_of(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {item["unit"]: item for item in plan["items"] if item["type"] == "unit"}
+
+
+def test_an_anchor_counts_its_height_once_and_adds_nothing_to_the_text():
+    blocks = [para(60) for _ in range(12)]
+    without = render(blocks, rules(ad(start={"paragraphs": 3})))
+    plan = render(blocks, rules(ad(start={"paragraphs": 3}), ANCHOR))
+    anchor = units_of(plan)["anchor"]
+    assert anchor["position"] == "anchor" and anchor["gap"] == 0
+    assert anchor["reserved_height"] == 50  # GPT's container: no label of the page's
+    assert plan["metrics"]["content_height"] == without["metrics"]["content_height"]
+    ads_height = without["metrics"]["ad_density"] * without["metrics"]["content_height"]
+    expected = (ads_height + 50) / plan["metrics"]["content_height"]
+    assert abs(plan["metrics"]["ad_density"] - expected) < 1e-3
+    decision = [d for d in plan["decisions"] if d["unit"] == "anchor"]
+    assert [d["code"] for d in decision] == ["fixed-anchor"]
+
+
+def test_an_anchor_takes_its_share_of_the_density_cap():
+    blocks = [para(60) for _ in range(6)]
+    mid = ad(start={"paragraphs": 2})
+    cap = {"density": {"max_ad_ratio": 0.15}}  # the mid ad alone: 0.14; with the anchor: 0.17
+    assert placed(render(blocks, rules(mid, **cap)), "mid")
+    crowded = render(blocks, rules(dict(ANCHOR, priority=1), mid, **cap))
+    assert not placed(crowded, "mid")
+    assert "density-cap" in {d["code"] for d in crowded["decisions"] if d["unit"] == "mid"}
+
+
+def test_an_interstitial_is_between_pages_not_in_the_text():
+    blocks = [para(60) for _ in range(8)]
+    without = render(blocks, rules(ad(start={"paragraphs": 3})))
+    for device in ("mobile", "desktop"):
+        plan = render(blocks, rules(ad(start={"paragraphs": 3}), INTERSTITIAL), device=device)
+        item = units_of(plan)["interstitial"]
+        assert item["position"] == "interstitial" and item["reserved_height"] == 0
+        if device == "mobile":
+            assert plan["metrics"]["ad_density"] == without["metrics"]["ad_density"]
+            assert plan["metrics"]["content_height"] == without["metrics"]["content_height"]
+
+
+def test_out_of_page_ads_have_no_slot_in_the_page():
+    built = article_from_data({"id": "story", "headline": "Headline",
+                               "blocks": [para(60) for _ in range(8)]})
+    html = Engine(rules(ANCHOR, INTERSTITIAL)).render(built, Viewer()).html
+    assert "ad-slot-anchor" not in html and "ad-slot-interstitial" not in html
+    assert '"format":"anchor"' in html and '"format":"interstitial"' in html
+
+
+def test_an_anchor_that_fits_no_screen_is_skipped():
+    wide = ad("anchor", position="anchor", sizes={"mobile": [[728, 90]]})
+    plan = render([para(60) for _ in range(8)], rules(wide))
+    assert "anchor" not in units_of(plan)
+    assert [d["code"] for d in plan["decisions"] if d["unit"] == "anchor"] == ["no-size"]

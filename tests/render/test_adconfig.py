@@ -391,3 +391,199 @@ def test_lazy_load_margins_come_from_the_rules():
     assert ad_config(doc)["page"]["lazyLoad"] == {"fetchMarginPercent": 50, "mobileScaling": 1.5}
     _, doc = render()
     assert ad_config(doc)["page"]["lazyLoad"] == {"fetchMarginPercent": 200, "mobileScaling": 2.0}
+
+
+# --------------------------------------------------------------------------- the ad stack
+
+
+BIDDER = {"bidder": "appnexus", "params": {"placementId": 13144370}}
+
+
+def stack_rules(change=None) -> RuleSet:
+    """The default rules with header bidding on every ad unit and a consent platform."""
+    data = default_data()
+    for unit in data["units"]:
+        if unit["kind"] == "ad":
+            unit["bidders"] = [BIDDER]
+    data["ads"] = {"prebid": {"timeout_ms": 900, "failsafe_ms": 2000},
+                   "consent": {"frameworks": ["tcf", "gpp"], "timeout_ms": 1200}}
+    if change is not None:
+        change(data)
+    return RuleSet.model_validate(data)
+
+
+@pytest.mark.parametrize("device", ["mobile", "desktop"])
+def test_prebid_ad_units_are_the_bidding_slots_one_to_one(device):
+    rules = stack_rules()
+    result, doc = render(device, rules=rules)
+    config = ad_config(doc)
+    prebid = config["prebid"]
+    assert [unit["code"] for unit in prebid["adUnits"]] == [s["id"] for s in config["slots"]]
+    for unit, slot in zip(prebid["adUnits"], config["slots"], strict=True):
+        assert unit["mediaTypes"] == {"banner": {"sizeConfig": [
+            {"minViewPort": viewport, "sizes": sizes} for viewport, sizes in slot["sizeMapping"]
+        ]}}
+        assert unit["bids"] == [BIDDER]
+    assert prebid["timeout"] == 900 and prebid["failsafe"] == 2000
+    assert prebid["config"]["bidderTimeout"] == 900
+    assert prebid["config"]["priceGranularity"] == "medium"
+    assert prebid["config"]["consentManagement"] == {
+        "gdpr": {"cmpApi": "iab", "timeout": 1200, "defaultGdprScope": True},
+        "gpp": {"cmpApi": "iab", "timeout": 1200},
+    }
+    assert config["consent"] == {"wait": True, "frameworks": ["tcf", "gpp"], "timeout": 1200}
+    assert all(item["ad"]["bidders"] == [BIDDER] for item in plan_ads(result))
+
+
+def test_custom_price_buckets_and_no_user_sync():
+    rules = stack_rules(lambda data: data["ads"]["prebid"].update(
+        price_granularity=[{"max": 5, "increment": 0.05}, {"max": 20, "increment": 0.5}],
+        user_sync=False))
+    config = ad_config(render("mobile", rules=rules)[1])["prebid"]["config"]
+    assert "priceGranularity" not in config
+    assert config["customPriceBucket"] == {"buckets": [
+        {"max": 5.0, "increment": 0.05, "precision": 2},
+        {"max": 20.0, "increment": 0.5, "precision": 2}]}
+    assert config["userSync"] == {"syncEnabled": False}
+
+
+def test_units_without_bidders_get_no_prebid_config():
+    data = default_data()
+    data["ads"] = {"prebid": {}}
+    config = ad_config(render("mobile", rules=RuleSet.model_validate(data))[1])
+    assert config["prebid"] is None
+
+
+def test_global_privacy_control_from_the_server():
+    _, doc = render("mobile", rules=stack_rules())
+    assert ad_config(doc)["privacy"] == {"nonPersonalizedAds": False,
+                                         "restrictDataProcessing": False}
+    gpc = Engine(stack_rules()).render(load_article(LONGREAD), Viewer(gpc=True))
+    config = ad_config(lxml.html.fromstring(gpc.html))
+    assert config["privacy"] == {"nonPersonalizedAds": True, "restrictDataProcessing": True}
+    assert config["prebid"]["config"]["ortb2"] == {"regs": {"ext": {"gpc": "1"}}}
+    assert gpc.plan["ads"]["non_personalized"] is True
+    assert gpc.plan["ads"]["restrict_data_processing"] is True
+
+
+def with_units(*units: dict) -> RuleSet:
+    return stack_rules(lambda data: data["units"].extend(units))
+
+
+def test_formats_reach_gpt_and_prebid_as_their_media_types():
+    rules = with_units(
+        {"id": "native", "kind": "ad", "ad_unit": "/1234/news/native", "format": "native",
+         "at": {"percent": 40}, "sizes": {"mobile": [[300, 250]], "desktop": [[300, 250]]},
+         "height": {"mobile": 320, "desktop": 320}, "bidders": [BIDDER]},
+        {"id": "outstream", "kind": "ad", "ad_unit": "/1234/news/video", "format": "outstream",
+         "at": {"percent": 70}, "sizes": {"mobile": [[320, 180]], "desktop": [[640, 360]]},
+         "bidders": [BIDDER]},
+        {"id": "interstitial", "kind": "ad", "position": "interstitial",
+         "ad_unit": "/1234/news/interstitial", "bidders": [BIDDER]},
+    )
+    result, doc = render("desktop", rules=rules)
+    config = ad_config(doc)
+    slots = {slot["adUnitPath"]: slot for slot in config["slots"]}
+    units = {unit["code"]: unit for unit in config["prebid"]["adUnits"]}
+    native = slots["/1234/news/native"]
+    assert native["format"] == "native" and native["sizes"][0] == "fluid"
+    assert all(sizes[0] == "fluid" for _, sizes in native["sizeMapping"])
+    assert set(units[native["id"]]["mediaTypes"]) == {"native"}
+    video = units[slots["/1234/news/video"]["id"]]["mediaTypes"]["video"]
+    assert video["context"] == "outstream" and video["plcmt"] == 4
+    assert video["sizeConfig"] == [{"minViewPort": [768, 0], "playerSize": [[640, 360]]},
+                                   {"minViewPort": [0, 0], "playerSize": [[320, 180]]}]
+    interstitial = slots["/1234/news/interstitial"]
+    assert interstitial["format"] == "interstitial" and interstitial["lazy"] is False
+    prebid_interstitial = units[interstitial["id"]]
+    assert prebid_interstitial["ortb2Imp"] == {"instl": 1}
+    assert prebid_interstitial["mediaTypes"]["banner"]["sizes"]
+    # Out of the page: no slot element, and no reserved height in the text.
+    assert not doc.xpath(f'//*[@id="{interstitial["id"]}"]')
+    (item,) = [i for i in plan_ads(result) if i["unit"] == "interstitial"]
+    assert item["position"] == "interstitial" and item["reserved_height"] == 0
+    reserved = {i["unit"]: i["reserved_height"] for i in plan_ads(result)}
+    assert reserved["native"] == 320 + 24  # the rule's height, and the label
+
+
+def test_refresh_and_collapse_policies_reach_each_slot():
+    def change(data):
+        for unit in data["units"]:
+            if unit["id"] == "mid":
+                unit["refresh"] = {"viewable_seconds": 45, "max": 2}
+                unit["collapse_empty"] = "never"
+        data["ads"]["collapse_empty"] = "always"
+
+    result, doc = render("mobile", rules=stack_rules(change))
+    for slot in ad_config(doc)["slots"]:
+        mid = slot["adUnitPath"] == "/1234/news/mid"
+        assert slot["collapse"] == ("never" if mid else "always")
+        assert slot["refresh"] == ({"viewableSeconds": 45, "max": 2} if mid else None)
+    for item in plan_ads(result):
+        mid = item["unit"] == "mid"
+        assert item["ad"]["refresh"] == ({"viewable_seconds": 45, "max": 2} if mid else None)
+        assert item["ad"]["collapse_empty"] == ("never" if mid else "always")
+
+
+# --------------------------------------------------------------------------- instances
+
+
+def test_every_element_id_carries_the_instance_prefix():
+    article = load_article(LONGREAD)
+    html = Engine().render(article, Viewer(), "fragment", instance="feed-7").html
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert ids and all(element_id.startswith("ad-feed-7-") for element_id in ids)
+    assert ad_config(lxml.html.fromstring(html))["instance"] == "feed-7"
+    plan = Engine().render(article, Viewer(), "json", instance="feed-7").plan
+    assert plan["ads"]["instance"] == "feed-7"
+    assert [i["ad"]["slot_id"] for i in plan_ads_of(plan)] == [
+        f"ad-feed-7-{i['id']}" for i in plan_ads_of(plan)]
+
+
+def plan_ads_of(plan: dict) -> list[dict]:
+    return [item for item in plan["items"] if item["type"] == "unit" and item["kind"] == "ad"]
+
+
+@pytest.mark.parametrize("article_id, expected", [
+    ("longread-last-ferry", "longread-last-ferry"),
+    ("12345", "12345"),
+    ("news/2026/harbour strike", r"news-2026-harbour-strike-[0-9a-f]{8}"),
+    ("news/2026/harbour-strike", r"news-2026-harbour-strike-[0-9a-f]{8}"),
+    ("Ünïcode ✓", r"n-code-[0-9a-f]{8}"),
+    ("✓✓", r"a-[0-9a-f]{8}"),
+])
+def test_the_default_instance_comes_from_the_article_id(article_id, expected):
+    from layout.plan import INSTANCE, instance_prefix
+
+    prefix = instance_prefix(article_id)
+    assert re.fullmatch(expected, prefix)
+    assert INSTANCE.fullmatch(prefix)
+
+
+def test_ids_that_slug_alike_still_get_their_own_prefix():
+    from layout.plan import instance_prefix
+
+    assert instance_prefix("news/2026/a b") != instance_prefix("news/2026/a-b")
+
+
+@pytest.mark.parametrize("instance", ["", "two words", "-x", "x" * 65, "é", "a/b"])
+def test_a_bad_instance_is_refused(instance):
+    from layout.errors import InputError
+
+    with pytest.raises(InputError, match="instance: expected 1 to 64 ASCII letters"):
+        Engine().render(load_article(LONGREAD), Viewer(), "fragment", instance=instance)
+
+
+def test_the_header_bidding_sample_rules():
+    rules = load_rules(SAMPLES / "rules" / "header-bidding.yaml")
+    result, doc = render("mobile", rules=rules)
+    config = ad_config(doc)
+    assert config["libraries"] == [rules.ads.library, rules.ads.prebid.library]
+    formats = [slot["format"] for slot in config["slots"]]
+    assert "anchor" in formats and "interstitial" in formats
+    bidding = {unit["code"] for unit in config["prebid"]["adUnits"]}
+    assert bidding == {slot["id"] for slot in config["slots"] if slot["format"] != "interstitial"}
+    buckets = config["prebid"]["config"]["customPriceBucket"]["buckets"]
+    assert [bucket["max"] for bucket in buckets] == [5, 20, 50]
+    assert config["consent"]["frameworks"] == ["tcf", "gpp"]
+    assert result.plan["metrics"]["ad_density"] <= rules.density.max_ad_ratio

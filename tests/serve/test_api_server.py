@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -852,3 +853,39 @@ def test_serve_with_a_secret_sets_a_secure_cookie() -> None:
     assert cookie["secure"] is True
     assert cookie["httponly"] is True
     assert cookie["samesite"].lower() == "lax"
+
+
+# --- the ad stack's inputs -----------------------------------------------------------------
+
+
+def test_sec_gpc_asks_for_restricted_non_personalised_ads(client: httpx.Client) -> None:
+    """A front end forwards the reader's Sec-GPC header; the API reads it."""
+    body = {"article": article("longread-last-ferry"), "format": "json"}
+    plain = render(client, body)
+    signalled = render(client, body, **{"Sec-GPC": "1"})
+    assert plain.json()["ads"]["restrict_data_processing"] is False
+    ads = signalled.json()["ads"]
+    assert ads["restrict_data_processing"] is True and ads["non_personalized"] is True
+    # A shared cache keeps the two answers apart.
+    for response in (plain, signalled):
+        assert "Sec-GPC" in [part.strip() for part in response.headers["vary"].split(",")]
+    page = render(client, {"article": article("longread-last-ferry")}, **{"Sec-GPC": "1"})
+    assert '"restrictDataProcessing":true' in page.text
+
+
+def test_an_instance_prefix_keeps_fragment_ids_apart(client: httpx.Client) -> None:
+    body = {"article": article("longread-last-ferry"), "format": "fragment"}
+    first = render(client, {**body, "instance": "story-1"}).text
+    second = render(client, {**body, "instance": "story-2"}).text
+    ids = [re.findall(r' id="([^"]+)"', html) for html in (first, second)]
+    assert ids[0] and all(i.startswith("ad-story-1-") for i in ids[0])
+    assert not set(ids[0]) & set(ids[1])
+    plan = render_plan(client, {**body, "instance": "story-1"})
+    assert plan["ads"]["instance"] == "story-1"
+
+
+@pytest.mark.parametrize("instance", ["", "has space", "-leading", "x" * 65, "é"])
+def test_a_bad_instance_prefix_is_a_422(client: httpx.Client, instance: str) -> None:
+    body = {"article": article("longread-last-ferry"), "instance": instance}
+    problem = assert_problem(render(client, body), 422)
+    assert "instance" in json.dumps(problem)
