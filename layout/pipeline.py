@@ -90,9 +90,10 @@ def build_plan(
     gaps = memos.measured_gaps(article, profile)
     wall = Wall(access.wall, access.visible_blocks) if access.wall is not None else None
     placement = _placement(article, viewer, rules, gaps, access.visible_blocks, wall, memos,
-                           checks, prefix)
+                           checks)
     notice = meter_notice(access)
-    units = [notice, *placement.units] if notice is not None else list(placement.units)
+    placed = [unit.in_instance(prefix) if unit.kind == "ad" else unit for unit in placement.units]
+    units = [notice, *placed] if notice is not None else placed
     plan = LayoutPlan(
         article=article,
         viewer=viewer,
@@ -132,7 +133,6 @@ def _placement(
     wall: Wall | None,
     memos: PlanMemos,
     checks: Ruler,
-    instance: str,
 ) -> Placement:
     """The units' placement for this reader class: one per article, device, audience and
     cut (readers who share those share it; the meter's notice is added per reader). A
@@ -144,11 +144,10 @@ def _placement(
         reserved = {visible: WALL_HEIGHT} if wall else {}
         seen = gaps.cut(visible) if wall else gaps
         return place(
-            article, reader, rules, seen, last_gap=visible, reserved=reserved, checks=checks,
-            instance=instance,
+            article, reader, rules, seen, last_gap=visible, reserved=reserved, checks=checks
         )
 
-    key = (viewer.device, viewer.audience, visible, wall is not None, instance)
+    key = (viewer.device, viewer.audience, visible, wall is not None)
     return memos.placements.get_or_make(article, key, make_placement)
 
 

@@ -98,9 +98,21 @@ class PlacedUnit:
     position: str
     reserved_height: float
     data: Mapping[str, Any] = field(default_factory=dict)
+    slot_id: str = ""  # an ad's slot element id on the page (``in_instance``)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data", freeze(self.data))
+
+    def in_instance(self, instance: str) -> PlacedUnit:
+        """This ad with the element id of its slot in a page instance. Placements are
+        shared by every render of an article, whatever its instance (a render may name
+        any): the id is given per plan, on a copy that shares the frozen data instead of
+        freezing it again."""
+        unit = object.__new__(PlacedUnit)
+        for name in ("id", "unit", "kind", "gap", "position", "reserved_height", "data"):
+            object.__setattr__(unit, name, getattr(self, name))
+        object.__setattr__(unit, "slot_id", f"ad-{instance}-{self.id}")
+        return unit
 
     def to_json(self) -> dict[str, Any]:
         item: dict[str, Any] = {
@@ -124,7 +136,7 @@ class PlacedUnit:
         sizes: Mapping[str, Sequence[Sequence[int]]] = data["sizes"]
         every = sorted({tuple(size) for device_sizes in sizes.values() for size in device_sizes})
         return {
-            "slot_id": data["slot_id"],
+            "slot_id": self.slot_id,
             "unit_path": data["ad_unit"],
             "sizes": [list(size) for size in every],
             "size_mapping": [

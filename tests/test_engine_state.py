@@ -59,3 +59,16 @@ def test_two_engines_share_no_memo() -> None:
     assert not memos.sizes._values and not memos.gaps._values and not memos.placements._values
     assert first._memos.sizes._values
     assert not second.renderer._markup._values and first.renderer._markup._values
+
+
+def test_instance_prefixes_share_one_placement():
+    """A render may name any instance: the engine keeps one placement per reader class,
+    not one per instance, and each render still gets its own slot ids."""
+    engine = Engine()
+    article = load_article(SAMPLES / "articles" / "longread-last-ferry.json")
+    seen = set()
+    for n in range(40):
+        html = engine.render(article, Viewer(), "fragment", instance=f"feed-{n}").html
+        assert f'id="ad-feed-{n}-mid-1"' in html
+        seen.add(len(engine._memos.placements._values))
+    assert seen == {1}

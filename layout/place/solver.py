@@ -39,7 +39,6 @@ class _Context:
     state: PlacementState
     result: Placement
     checks: Ruler
-    instance: str
 
 
 def place(
@@ -51,18 +50,16 @@ def place(
     last_gap: int,
     reserved: dict[int, float] | None = None,
     checks: Ruler = CHECKS,
-    instance: str = "",
 ) -> Placement:
     """Place every unit of ``rules`` for this article and reader.
 
     ``reserved`` holds gaps already taken (the paywall's wall) with their heights: units
-    keep their spacing from them and the density counts them. ``instance`` prefixes the
-    ad slots' element ids (``LayoutPlan.instance``).
+    keep their spacing from them and the density counts them.
     """
     state = PlacementState(article, viewer, gaps, rules, last_gap)
     for gap, height in (reserved or {}).items():
         state.reserve(gap, height)
-    ctx = _Context(article, rules, gaps, state, Placement(), checks, instance)
+    ctx = _Context(article, rules, gaps, state, Placement(), checks)
     ordered = sorted(enumerate(rules.units), key=lambda pair: (-pair[1].priority, pair[0]))
     units = [unit for _, unit in ordered if _eligible(ctx, unit)]
     for unit in units:
@@ -99,7 +96,7 @@ def _put(ctx: _Context, unit: Unit, gap: int, code: DecisionCode, message: str) 
         gap=gap,
         position=unit.position,
         reserved_height=height,
-        data=unit_data(unit, copy, ctx.article, ctx.rules, ctx.state.shown_blocks, ctx.instance),
+        data=unit_data(unit, copy, ctx.article, ctx.rules, ctx.state.shown_blocks),
     )
     ctx.result.units.append(placed)
     ctx.result.decisions.append(Decision(unit.id, gap, "placed", code, message))

@@ -65,16 +65,12 @@ def ad_format(unit: Unit) -> str:
 
 
 def unit_data(
-    unit: Unit, copy: int, article: Article, rules: RuleSet, shown: Sequence[Block],
-    instance: str,
+    unit: Unit, copy: int, article: Article, rules: RuleSet, shown: Sequence[Block]
 ) -> dict[str, Any]:
     """What the unit's template shows for copy number ``copy`` (1-based); ``shown`` are
-    the blocks the reader may see (an article's own video is taken from them only);
-    ``instance`` is the prefix that keeps the slot's element id unique on a page that
-    holds several articles."""
+    the blocks the reader may see (an article's own video is taken from them only)."""
     if unit.kind == "ad":
         return {
-            "slot_id": f"ad-{instance}-{unit.id}-{copy}",
             "ad_unit": unit.ad_unit,
             "sizes": {
                 device: fitting_sizes(unit, device, rules.device(device))

@@ -71,41 +71,26 @@
 
   /* ---------------------------------------------------------------- consent and privacy */
 
-  function whenPresent(name, timeout, then) {
-    if (typeof window[name] === "function") { then(window[name]); return; }
-    var waited = 0;
-    var poll = window.setInterval(function () {
-      waited += 50;
-      if (typeof window[name] === "function") {
-        window.clearInterval(poll);
-        then(window[name]);
-      } else if (waited >= timeout) {
-        window.clearInterval(poll);
+  function readTcf(privacy, done) {
+    var tcfapi = window.__tcfapi;
+    var settled = false;
+    tcfapi("addEventListener", 2, function (tcData, success) {
+      if (settled || !success || !tcData) { return; }
+      if (tcData.eventStatus !== "tcloaded" && tcData.eventStatus !== "useractioncomplete") {
+        return;
       }
-    }, 50);
-  }
-
-  function readTcf(privacy, done, timeout) {
-    whenPresent("__tcfapi", timeout, function (tcfapi) {
-      var settled = false;
-      tcfapi("addEventListener", 2, function (tcData, success) {
-        if (settled || !success || !tcData) { return; }
-        if (tcData.eventStatus !== "tcloaded" && tcData.eventStatus !== "useractioncomplete") {
-          return;
-        }
-        settled = true;
-        if (tcData.gdprApplies !== false) {
-          var consents = (tcData.purpose && tcData.purpose.consents) || {};
-          // Purpose 1 (store or access information on a device) refused: limited ads;
-          // purposes 3 and 4 (personalised advertising profiles) refused: non-personalised.
-          if (!consents[1]) { privacy.limitedAds = true; }
-          if (!consents[3] || !consents[4]) { privacy.nonPersonalizedAds = true; }
-        }
-        if (tcData.listenerId !== undefined && tcData.listenerId !== null) {
-          tcfapi("removeEventListener", 2, function () {}, tcData.listenerId);
-        }
-        done();
-      });
+      settled = true;
+      if (tcData.gdprApplies !== false) {
+        var consents = (tcData.purpose && tcData.purpose.consents) || {};
+        // Purpose 1 (store or access information on a device) refused: limited ads;
+        // purposes 3 and 4 (personalised advertising profiles) refused: non-personalised.
+        if (!consents[1]) { privacy.limitedAds = true; }
+        if (!consents[3] || !consents[4]) { privacy.nonPersonalizedAds = true; }
+      }
+      if (tcData.listenerId !== undefined && tcData.listenerId !== null) {
+        tcfapi("removeEventListener", 2, function () {}, tcData.listenerId);
+      }
+      done();
     });
   }
 
@@ -114,30 +99,32 @@
       section.TargetedAdvertisingOptOut === 1);
   }
 
-  function readGpp(privacy, done, timeout) {
-    whenPresent("__gpp", timeout, function (gpp) {
-      var settled = false;
-      gpp("addEventListener", function (event, success) {
-        var ping = event && event.pingData;
-        if (settled || success === false || !ping || ping.signalStatus !== "ready") { return; }
-        settled = true;
-        var sections = ping.parsedSections || {};
-        Object.keys(sections).forEach(function (name) {
-          if (name.indexOf("us") !== 0) { return; }
-          each([].concat(sections[name]), function (section) {
-            if (optedOut(section)) {
-              privacy.nonPersonalizedAds = true;
-              privacy.restrictDataProcessing = true;
-            }
-          });
+  function readGpp(privacy, done) {
+    var gpp = window.__gpp;
+    var settled = false;
+    gpp("addEventListener", function (event, success) {
+      var ping = event && event.pingData;
+      if (settled || success === false || !ping || ping.signalStatus !== "ready") { return; }
+      settled = true;
+      var sections = ping.parsedSections || {};
+      Object.keys(sections).forEach(function (name) {
+        if (name.indexOf("us") !== 0) { return; }
+        each([].concat(sections[name]), function (section) {
+          if (optedOut(section)) {
+            privacy.nonPersonalizedAds = true;
+            privacy.restrictDataProcessing = true;
+          }
         });
-        if (event.listenerId !== undefined && event.listenerId !== null) {
-          gpp("removeEventListener", function () {}, event.listenerId);
-        }
-        done();
       });
+      if (event.listenerId !== undefined && event.listenerId !== null) {
+        gpp("removeEventListener", function () {}, event.listenerId);
+      }
+      done();
     });
   }
+
+  var CONSENT_APIS = { tcf: "__tcfapi", gpp: "__gpp" };
+  var CONSENT_READERS = { tcf: readTcf, gpp: readGpp };
 
   function decidePrivacy(config, done) {
     var privacy = {
@@ -150,8 +137,18 @@
       privacy.restrictDataProcessing = true;
     }
     var consent = config.consent;
-    if (!consent || !consent.wait) { done(privacy); return; }
-    var pending = consent.frameworks.length;
+    if (!consent) { done(privacy); return; }
+    // A CMP installs its API stub before any other script (both IAB frameworks ask it
+    // to): the frameworks whose API is on the page are waited for, the others are not
+    // served here. With none yet, the page waits for one to appear, up to the timeout.
+    function present() {
+      return consent.frameworks.filter(function (name) {
+        return typeof window[CONSENT_APIS[name]] === "function";
+      });
+    }
+    privacy.frameworks = present();
+    if (!consent.wait) { done(privacy); return; }
+    var pending = 0;
     var finished = false;
     var timer = window.setTimeout(function () {
       if (finished) { return; }
@@ -169,9 +166,21 @@
       window.clearTimeout(timer);
       done(privacy);
     }
-    each(consent.frameworks, function (name) {
-      (name === "gpp" ? readGpp : readTcf)(privacy, settle, consent.timeout);
-    });
+    function begin(names) {
+      privacy.frameworks = names;
+      pending = names.length;
+      each(names, function (name) { CONSENT_READERS[name](privacy, settle); });
+    }
+    if (privacy.frameworks.length) { begin(privacy.frameworks); return; }
+    var poll = window.setInterval(function () {
+      var found = present();
+      if (finished) {
+        window.clearInterval(poll);
+      } else if (found.length) {
+        window.clearInterval(poll);
+        begin(found);
+      }
+    }, 50);
   }
 
   /* ---------------------------------------------------------------- slots */
@@ -221,7 +230,7 @@
         entries[spec.id] = entry;
         fresh.push(entry);
       });
-      if (!privacy.unanswered) { setUpPrebid(config, fresh); }
+      if (!privacy.unanswered) { setUpPrebid(config, fresh, privacy); }
       if (!servicesEnabled) {
         servicesEnabled = true;
         googletag.enableServices();
@@ -232,7 +241,24 @@
     });
   }
 
-  function setUpPrebid(config, fresh) {
+  // Prebid's consent modules, for the frameworks whose CMP is on the page: a module
+  // without its CMP would cancel every auction.
+  var PREBID_CONSENT = { tcf: "gdpr", gpp: "gpp" };
+
+  function prebidConfig(prebid, privacy) {
+    var management = prebid.config.consentManagement;
+    if (!management || !privacy.frameworks) { return prebid.config; }
+    var kept = {};
+    each(privacy.frameworks, function (name) {
+      var key = PREBID_CONSENT[name];
+      if (management[key]) { kept[key] = management[key]; }
+    });
+    var config = merge(prebid.config, { consentManagement: kept });
+    if (!Object.keys(kept).length) { delete config.consentManagement; }
+    return config;
+  }
+
+  function setUpPrebid(config, fresh, privacy) {
     var prebid = config.prebid;
     if (!prebid) { return; }
     var codes = {};
@@ -246,7 +272,7 @@
     window.pbjs = window.pbjs || {};
     window.pbjs.que = window.pbjs.que || [];
     window.pbjs.que.push(function () {
-      window.pbjs.setConfig(prebid.config);
+      window.pbjs.setConfig(prebidConfig(prebid, privacy));
       window.pbjs.addAdUnits(units);
     });
   }
@@ -309,6 +335,7 @@
     }, { rootMargin: margin + "% 0px " + margin + "% 0px" });
     each(list, function (entry) {
       var element = document.getElementById(entry.spec.id);
+      if (!element) { request([entry]); return; }  // taken off the page since: as GPT would
       byElement[entry.spec.id] = entry;
       observer.observe(element);
     });

@@ -386,6 +386,20 @@ def test_the_page_waits_for_the_cmp_before_any_request(browser, site):
     assert all(not s["privacy"]["nonPersonalizedAds"] for s in loaded.served())
 
 
+def test_a_framework_without_its_cmp_on_the_page_is_not_waited_for(browser, site):
+    """The rules name TCF and GPP; a European reader's page has the TCF CMP only."""
+    rules = stack_rules(site.origin)
+    assert rules.ads.consent is not None and rules.ads.consent.frameworks == ["tcf", "gpp"]
+    article = load_article(SAMPLES / "articles" / "longread-last-ferry.json")
+    loaded = load(browser, site, "consent-tcf-only.html",
+                  with_harness(render(article, "mobile", rules), scenario='{"tcf": "granted"}'),
+                  "mobile", scroll=False, expect_served=1)
+    assert loaded.data["firstRefreshAt"] < rules.ads.consent.timeout_ms
+    assert all(not s["privacy"]["nonPersonalizedAds"] for s in loaded.served())
+    assert [s for s in loaded.served() if "hb_pb" in s["targeting"]]
+    assert not loaded.errors
+
+
 def test_no_answer_from_the_cmp_means_non_personalised_after_the_timeout(browser, site):
     rules = stack_rules(site.origin)
     article = load_article(SAMPLES / "articles" / "longread-last-ferry.json")
