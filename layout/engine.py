@@ -8,6 +8,7 @@ instance serves many renders from many threads.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,7 +30,7 @@ from layout.pipeline import PlanMemos, build_plan
 from layout.place.checks import CHECKS
 from layout.place.ruler import Ruler
 from layout.plan import INSTANCE, LayoutPlan
-from layout.render.adconfig import ad_config, load_bootstrap
+from layout.render.adconfig import ad_config, ad_libraries, load_bootstrap
 from layout.render.renderer import Renderer
 from layout.render.structured import script_json
 from layout.rules import RuleSet, load_rules
@@ -141,6 +142,7 @@ class Engine:
         config = ad_config(plan, self.rules)
         return {
             "ad_config": script_json(config) if config else None,
+            "ad_libraries": json.dumps(ad_libraries(plan, self.rules)) if config else "[]",
             "ad_bootstrap": self._ad_bootstrap,
             "paywall": self.rules.paywall,
         }

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Final
@@ -109,7 +109,7 @@ class PlacedUnit:
         any): the id is given per plan, on a copy that shares the frozen data instead of
         freezing it again."""
         unit = object.__new__(PlacedUnit)
-        for name in ("id", "unit", "kind", "gap", "position", "reserved_height", "data"):
+        for name in _PLACED_FIELDS:
             object.__setattr__(unit, name, getattr(self, name))
         object.__setattr__(unit, "slot_id", f"ad-{instance}-{self.id}")
         return unit
@@ -152,6 +152,9 @@ class PlacedUnit:
             "refresh": thaw(data["refresh"]),
             "bidders": thaw(data["bidders"]),
         }
+
+
+_PLACED_FIELDS: Final = tuple(item.name for item in fields(PlacedUnit))
 
 
 @dataclass(frozen=True, slots=True)

@@ -262,6 +262,13 @@ CASES = {
         ("[{max: 20",),
         ("ascending order of `max`",),
     ),
+    "failsafe-before-consent-and-bids": Case(
+        AD + "ads:\n  prebid: {timeout_ms: 1000, failsafe_ms: 3000}\n"
+        "  consent: {wait: false, timeout_ms: 2500}\n",
+        ("ads",),
+        ("prebid: {timeout_ms",),
+        ("longer than timeout_ms and consent.timeout_ms together (3500)", "found 3000"),
+    ),
     "two-anchors": Case(
         AD + "  - {id: anchor, kind: ad, position: anchor, ad_unit: /1/a, max: 2,\n"
         "     sizes: {mobile: [[320, 50]]}}\n",

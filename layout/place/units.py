@@ -33,8 +33,10 @@ def unit_height(unit: Unit, device: str, profile: DeviceProfile) -> float:
         tallest = float(max((h for _, h in sizes), default=0))
         if unit.position == "anchor":
             return tallest  # GPT's own container, with its own close control
-        reserved = unit.height.get(device, tallest) if sizes else tallest  # type: ignore[call-overload]
-        return reserved + AD_LABEL_HEIGHT
+        # A rule's height may reserve more than the tallest size (a fluid ad), never less:
+        # a creative taller than its space would move the text.
+        own = unit.height.get(device, 0) if sizes else 0  # type: ignore[call-overload]
+        return max(own, tallest) + AD_LABEL_HEIGHT
     if unit.kind == "promo":
         return float(unit.height.get(device, DEFAULT_PROMO_HEIGHT[device]))  # type: ignore[call-overload]
     if unit.kind == "video":

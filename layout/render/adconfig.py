@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
 
-from layout.plan import LayoutPlan, PlacedUnit
+from layout.plan import LayoutPlan
 from layout.rules import RuleSet
 from layout.rules.ads import Consent, Prebid
 from layout.rules.units import OUT_OF_PAGE
@@ -55,25 +55,36 @@ def load_bootstrap() -> str:
     return BOOTSTRAP_PATH.read_text(encoding="utf-8")
 
 
+def ad_libraries(plan: LayoutPlan, rules: RuleSet) -> list[str]:
+    """The scripts the page's ads need: the ad library, and Prebid's build when a unit of
+    the plan names bidders. They are given to the bootstrap on its own script element,
+    never in the JSON configuration: markup injected elsewhere on the page can add a
+    configuration, but it cannot make the bootstrap load a script."""
+    page_rules = rules.ads
+    libraries = [page_rules.library] if page_rules.library else []
+    prebid = page_rules.prebid
+    if prebid is not None and prebid.library and any(
+        unit.kind == "ad" and unit.data["bidders"] for unit in plan.units
+    ):
+        libraries.append(prebid.library)
+    return libraries
+
+
 def ad_config(plan: LayoutPlan, rules: RuleSet) -> dict[str, Any] | None:
     """The ad stack configuration for the plan's ad slots, or None when it has none."""
-    ads = [unit for unit in plan.units if unit.kind == "ad"]
-    if not ads:
+    specs = [unit.ad_spec() for unit in plan.units if unit.kind == "ad"]
+    if not specs:
         return None
-    viewer = plan.viewer
     page_rules = rules.ads
-    libraries = [url for url in (page_rules.library,) if url]
+    ads = plan.ads_json()  # the reader's privacy, as the plan JSON gives it
     prebid = page_rules.prebid
-    bidding = [unit for unit in ads if unit.data["bidders"]] if prebid is not None else []
-    if prebid is not None and bidding and prebid.library:
-        libraries.append(prebid.library)
+    bidding = [spec for spec in specs if spec["bidders"]] if prebid is not None else []
     return {
         "instance": plan.instance,
-        "libraries": libraries,
-        "slots": [_slot(unit) for unit in ads],
+        "slots": [_slot(spec) for spec in specs],
         "page": {
-            "device": viewer.device,
-            "targeting": plan.ad_targeting(),
+            "device": plan.viewer.device,
+            "targeting": ads["targeting"],
             "singleRequest": page_rules.single_request,
             "lazyLoad": {
                 "fetchMarginPercent": page_rules.lazy_load.fetch_margin_percent,
@@ -81,11 +92,12 @@ def ad_config(plan: LayoutPlan, rules: RuleSet) -> dict[str, Any] | None:
             },
         },
         "privacy": {
-            "nonPersonalizedAds": not viewer.consent or viewer.gpc,
-            "restrictDataProcessing": viewer.gpc,
+            "nonPersonalizedAds": ads["non_personalized"],
+            "restrictDataProcessing": ads["restrict_data_processing"],
         },
         "consent": _consent(page_rules.consent),
-        "prebid": _prebid(prebid, bidding, page_rules.consent, gpc=viewer.gpc)
+        "prebid": _prebid(prebid, bidding, page_rules.consent,
+                          gpc=ads["restrict_data_processing"])
         if prebid is not None and bidding else None,
     }
 
@@ -96,8 +108,8 @@ def _gpt_sizes(format_: str, sizes: Sequence[Sequence[int]]) -> list[Any]:
     return ["fluid", *listed] if format_ in ("fluid", "native") else listed
 
 
-def _slot(unit: PlacedUnit) -> dict[str, Any]:
-    spec = unit.ad_spec()  # the plan JSON's ad item: one description of the slot
+def _slot(spec: dict[str, Any]) -> dict[str, Any]:
+    """GPT's slot, from the plan JSON's ad item (one description of the slot)."""
     format_ = spec["format"]
     refresh = spec["refresh"]
     return {
@@ -124,13 +136,13 @@ def _consent(consent: Consent | None) -> dict[str, Any] | None:
             "timeout": consent.timeout_ms}
 
 
-def _prebid(prebid: Prebid, bidding: list[PlacedUnit], consent: Consent | None, *,
+def _prebid(prebid: Prebid, bidding: list[dict[str, Any]], consent: Consent | None, *,
             gpc: bool) -> dict[str, Any]:
     return {
         "timeout": prebid.timeout_ms,
         "failsafe": prebid.failsafe_ms,
         "config": _prebid_config(prebid, consent, gpc=gpc),
-        "adUnits": [_prebid_unit(unit) for unit in bidding],
+        "adUnits": [_prebid_unit(spec) for spec in bidding],
     }
 
 
@@ -145,8 +157,8 @@ def _prebid_config(prebid: Prebid, consent: Consent | None, *, gpc: bool) -> dic
     granularity = prebid.price_granularity
     if isinstance(granularity, str):
         config["priceGranularity"] = granularity
-    else:
-        config["customPriceBucket"] = {
+    else:  # custom buckets are a price granularity object, as Prebid's config takes them
+        config["priceGranularity"] = {
             "buckets": [
                 {"max": bucket.max, "increment": bucket.increment, "precision": bucket.precision}
                 for bucket in granularity
@@ -165,12 +177,11 @@ def _prebid_config(prebid: Prebid, consent: Consent | None, *, gpc: bool) -> dic
     return config
 
 
-def _prebid_unit(unit: PlacedUnit) -> dict[str, Any]:
+def _prebid_unit(spec: dict[str, Any]) -> dict[str, Any]:
     """A Prebid ad unit whose code is the slot's element id (how Prebid finds the GPT
     slot to target), with the media type of the unit's format. Its ``sizeConfig`` (Prebid's
     sizeMappingV2 module) is GPT's size mapping, breakpoint for breakpoint: a unit with no
     size at a breakpoint is not auctioned there, as GPT does not request it."""
-    spec = unit.ad_spec()
     format_ = spec["format"]
     points = [([point["min_width"], 0], point["sizes"]) for point in spec["size_mapping"]]
     media: dict[str, Any]

@@ -94,6 +94,10 @@ class Consent(RuleModel):
 
 
 class Ads(RuleModel):
+    """The page's ad stack: the ad library and the hosts scripts may come from, GPT's
+    single request, lazy loading, empty slots, header bidding, the consent platform, and
+    the article tags that switch ads off (docs/ads.md)."""
+
     library_hosts: list[str] = Field(
         default_factory=list,
         description="hosts added to the built-in allowlist of ad-library script hosts",
@@ -129,6 +133,21 @@ class Ads(RuleModel):
     def _library_allowed(cls, value: str | None, info: ValidationInfo) -> str | None:
         """The library becomes a script on every page: only from an allowed host."""
         return _allowed_library(value, info)
+
+    @model_validator(mode="after")
+    def _failsafe_after_consent(self) -> Ads:
+        """Without the page waiting for the CMP, Prebid waits for it inside the auction:
+        the failsafe must leave it that time and the bidders' too."""
+        prebid, consent = self.prebid, self.consent
+        if prebid is not None and consent is not None and not consent.wait:
+            needed = prebid.timeout_ms + consent.timeout_ms
+            if prebid.failsafe_ms <= needed:
+                raise ValueError(
+                    f"prebid.failsafe_ms must be longer than timeout_ms and "
+                    f"consent.timeout_ms together ({needed}) when consent.wait is false; "
+                    f"found {prebid.failsafe_ms}"
+                )
+        return self
 
     @model_validator(mode="after")
     def _prebid_library_allowed(self, info: ValidationInfo) -> Ads:

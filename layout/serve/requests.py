@@ -18,6 +18,7 @@ from layout.html.text import scrub
 from layout.html.values import ascii_int
 from layout.limits import document_problem, too_deep_problem
 from layout.locate import problems_from_validation
+from layout.plan import INSTANCE
 from layout.serve.problems import problem_response
 from layout.viewer import Viewer
 
@@ -37,7 +38,7 @@ class RenderRequest(BaseModel):
     viewer: Viewer = Field(default_factory=Viewer)
     format: Literal["html", "fragment", "json"] | None = None
     instance: str | None = Field(
-        None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$",
+        None, pattern=f"^{INSTANCE.pattern}$",
         description="the prefix of the element ids (several articles on one page each need "
         "their own); by default derived from the article's id",
     )

@@ -345,3 +345,12 @@ def test_an_anchor_that_fits_no_screen_is_skipped():
     plan = render([para(60) for _ in range(8)], rules(wide))
     assert "anchor" not in units_of(plan)
     assert [d["code"] for d in plan["decisions"] if d["unit"] == "anchor"] == ["no-size"]
+
+
+def test_an_ads_own_height_never_reserves_less_than_its_tallest_size():
+    """A creative taller than its space would move the text: ``height`` only adds."""
+    blocks = [para(60) for _ in range(8)]
+    low = render(blocks, rules(ad(start={"paragraphs": 3}, height={"mobile": 100})))
+    high = render(blocks, rules(ad(start={"paragraphs": 3}, height={"mobile": 400})))
+    assert units_of(low)["mid"]["reserved_height"] == 250 + 24
+    assert units_of(high)["mid"]["reserved_height"] == 400 + 24

@@ -219,6 +219,9 @@ const appended = [];
 const configNode = { textContent: input.config };
 const context = {
   document: {
+    currentScript: { getAttribute: function (name) {
+      return name === "data-layout-ad-libraries" ? input.libraries : null;
+    } },
     querySelectorAll: function (selector) {
       queries.push(selector);
       return selector.indexOf("data-layout-ads") >= 0 ? [configNode] : [];
@@ -252,16 +255,18 @@ def bootstrap_script(doc):
     script = following[0]
     assert script.get("src") is None
     assert script.get("type") in (None, "text/javascript")
-    return config.text, script.text
+    return config.text, script
 
 
 def run_bootstrap(doc, runs: int = 1) -> dict:
     node = shutil.which("node")
     assert node, "node must be on PATH"
     config_text, script = bootstrap_script(doc)
+    libraries = script.get("data-layout-ad-libraries")
     run = subprocess.run(
         [node, "-e", NODE_HARNESS],
-        input=json.dumps({"config": config_text, "script": script, "runs": runs}),
+        input=json.dumps({"config": config_text, "script": script.text, "runs": runs,
+                          "libraries": libraries}),
         capture_output=True,
         text=True,
         timeout=60,
@@ -304,7 +309,9 @@ def external_scripts(doc) -> list[str]:
 def test_default_rules_load_only_the_gpt_library(device):
     _, doc = render(device)
     assert external_scripts(doc) == []  # the bootstrap loads it, once for the page
-    assert ad_config(doc)["libraries"] == [GPT_URL]
+    (bootstrap,) = doc.xpath("//script[@data-layout-ad-libraries]")
+    assert json.loads(bootstrap.get("data-layout-ad-libraries")) == [GPT_URL]
+    assert "libraries" not in ad_config(doc)  # a configuration never names a script
 
 
 @pytest.mark.parametrize("device", ["mobile", "desktop"])
@@ -314,7 +321,8 @@ def test_no_library_means_no_external_script(device):
     rules = RuleSet.model_validate(data)
     assert rules.ads.library is None
     _, doc = render(device, rules=rules)
-    assert ad_config(doc)["libraries"] == []
+    (bootstrap,) = doc.xpath("//script[@data-layout-ad-libraries]")
+    assert json.loads(bootstrap.get("data-layout-ad-libraries")) == []
     assert ad_config(doc)["slots"]  # the configuration is still there for the page to load
     assert run_bootstrap(doc)["appended"] == []
 
@@ -440,8 +448,8 @@ def test_custom_price_buckets_and_no_user_sync():
         price_granularity=[{"max": 5, "increment": 0.05}, {"max": 20, "increment": 0.5}],
         user_sync=False))
     config = ad_config(render("mobile", rules=rules)[1])["prebid"]["config"]
-    assert "priceGranularity" not in config
-    assert config["customPriceBucket"] == {"buckets": [
+    assert "customPriceBucket" not in config
+    assert config["priceGranularity"] == {"buckets": [
         {"max": 5.0, "increment": 0.05, "precision": 2},
         {"max": 20.0, "increment": 0.5, "precision": 2}]}
     assert config["userSync"] == {"syncEnabled": False}
@@ -578,12 +586,14 @@ def test_the_header_bidding_sample_rules():
     rules = load_rules(SAMPLES / "rules" / "header-bidding.yaml")
     result, doc = render("mobile", rules=rules)
     config = ad_config(doc)
-    assert config["libraries"] == [rules.ads.library, rules.ads.prebid.library]
+    (bootstrap,) = doc.xpath("//script[@data-layout-ad-libraries]")
+    libraries = json.loads(bootstrap.get("data-layout-ad-libraries"))
+    assert libraries == [rules.ads.library, rules.ads.prebid.library]
     formats = [slot["format"] for slot in config["slots"]]
     assert "anchor" in formats and "interstitial" in formats
     bidding = {unit["code"] for unit in config["prebid"]["adUnits"]}
     assert bidding == {slot["id"] for slot in config["slots"] if slot["format"] != "interstitial"}
-    buckets = config["prebid"]["config"]["customPriceBucket"]["buckets"]
+    buckets = config["prebid"]["config"]["priceGranularity"]["buckets"]
     assert [bucket["max"] for bucket in buckets] == [5, 20, 50]
     assert config["consent"]["frameworks"] == ["tcf", "gpp"]
     assert result.plan["metrics"]["ad_density"] <= rules.density.max_ad_ratio

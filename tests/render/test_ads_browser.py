@@ -21,6 +21,7 @@ import pytest
 
 from layout import Engine, Viewer, load_article
 from layout.rules import RuleSet
+from tests.conftest import report
 from tests.support.ad_stack import (
     LoopbackSite,
     build_bundles,
@@ -34,7 +35,8 @@ from tests.support.preview_server import launch_chromium
 pytestmark = pytest.mark.browser
 
 GOLDEN = Path(__file__).with_name("ads")
-SAMPLE_ARTICLES = sorted((SAMPLES / "articles").glob("*.json"))
+SAMPLE_INPUTS = sorted([*(SAMPLES / "articles").glob("*.json"),
+                        *(SAMPLES / "html").glob("*.html")])
 CORPUS_PAGES = ("nytimes-1", "wikipedia-2", "lwn-1", "ars-1", "medium-2", "yahoo-2",
                 "embedded-videos", "table-style-attributes", "rtl-2", "blogger")
 VIEWPORTS = {"mobile": (375, 740), "desktop": (1280, 900)}
@@ -153,7 +155,8 @@ def load(browser: Any, site: LoopbackSite, name: str, html: str, device: str, *,
 
     def elsewhere(route: Any) -> None:
         url = route.request.url
-        if url in media or htmllib.escape(url) in media:  # the article's own media
+        own = url in media or htmllib.escape(url) in media
+        if own and route.request.resource_type == "image":  # the article's own images
             route.fulfill(status=200, content_type="image/gif", body=PIXEL)
         else:
             loaded.refused.append(url)
@@ -175,9 +178,15 @@ def load(browser: Any, site: LoopbackSite, name: str, html: str, device: str, *,
                 page.wait_for_timeout(60)
         want = expect_served
         if want is None:
-            want = page.evaluate("""() => Array.from(document.querySelectorAll(
-                'script[data-layout-ads]')).reduce((n, s) => n + JSON.parse(s.textContent)
-                .slots.length, 0)""")
+            # Every slot of the page, with one anchor and one interstitial at most.
+            want = page.evaluate("""() => {
+                const slots = Array.from(document.querySelectorAll("script[data-layout-ads]"))
+                  .flatMap((s) => JSON.parse(s.textContent).slots);
+                const outOfPage = new Set(slots.map((s) => s.format)
+                  .filter((f) => f === "anchor" || f === "interstitial"));
+                return slots.filter((s) => s.format !== "anchor" && s.format !== "interstitial")
+                  .length + outOfPage.size;
+            }""")
         page.wait_for_function(f"() => ({SERVED_COUNT})() >= {want}", timeout=LOAD_TIMEOUT_MS)
         if then is not None:
             then(page)
@@ -223,22 +232,22 @@ def check_stack(loaded: Loaded, site: LoopbackSite) -> list[str]:
     defined = [call[3] for call in loaded.named("defineSlot")]
     if sorted(defined) != sorted(slot["id"] for slot in in_page):
         problems.append(f"defineSlot for {defined}, slots {[s['id'] for s in in_page]}")
+    started = {slot["id"]: slot for slot in loaded.data["started"]}
     displayed = [call[1] for call in loaded.named("display")]
-    if len(displayed) != len(set(displayed)) or len(displayed) != len(loaded.data["started"]):
+    if len(displayed) != len(set(displayed)) or len(displayed) != len(started):
         problems.append(f"display calls {displayed}")
-    # Prebid's ad units are the bidding slots, one to one, by element id.
-    bidding = {slot["id"] for config in loaded.data["configs"] if config["prebid"]
-               for slot in config["slots"]
-               if any(u["code"] == slot["id"] for u in config["prebid"]["adUnits"])}
+    # Prebid's ad units are the bidding slots, one to one, by the slot's element id.
+    bidding = {unit["code"] for config in loaded.data["configs"] if config["prebid"]
+               for unit in config["prebid"]["adUnits"]}
+    expected = sorted(started[i]["code"] for i in bidding if i in started)
     codes = loaded.data["adUnits"]
-    in_page_bidding = bidding & {slot["id"] for slot in in_page}
-    if len(codes) != len(set(codes)) or not in_page_bidding <= set(codes):
-        problems.append(f"Prebid ad units {codes}, bidding slots {sorted(bidding)}")
+    if sorted(codes) != expected or any(not started[i]["bidding"] for i in bidding & set(started)):
+        problems.append(f"Prebid ad units {codes}, bidding slots {expected}")
     # Bids reached GPT's targeting before each bidding slot's first request.
     first: dict[str, dict[str, Any]] = {}
     for served in loaded.served():
         first.setdefault(served["id"], served)
-    for code in sorted(in_page_bidding):
+    for code in expected:
         if code not in first or "hb_pb" not in first[code]["targeting"]:
             problems.append(f"{code} was requested without its bid's targeting")
     # Prebid asked the bidder for the sizes of GPT's size mapping at this width.
@@ -263,7 +272,8 @@ def check_stack(loaded: Loaded, site: LoopbackSite) -> list[str]:
 
 
 def sweep_inputs() -> list[tuple[str, Any]]:
-    inputs: list[tuple[str, Any]] = [(path.stem, path) for path in SAMPLE_ARTICLES]
+    inputs: list[tuple[str, Any]] = [(f"{path.parent.name}-{path.stem}", path)
+                                     for path in SAMPLE_INPUTS]
     return inputs + [(name, CORPUS / name) for name in CORPUS_PAGES]
 
 
@@ -271,7 +281,9 @@ def sweep_inputs() -> list[tuple[str, Any]]:
 def test_every_sample_and_corpus_page_runs_the_whole_stack(browser, site, device):
     """The acceptance over the samples and ten corpus pages, on both devices."""
     rules = stack_rules(site.origin)
-    problems, pages, slots = [], 0, 0
+    problems: list[str] = []
+    pages = slots = units = bid_first = requests = 0
+    cls = 0.0
     for name, source in sweep_inputs():
         article = load_article(source) if isinstance(source, Path) and source.suffix else (
             load_corpus_article(source))
@@ -282,10 +294,20 @@ def test_every_sample_and_corpus_page_runs_the_whole_stack(browser, site, device
                       device)
         pages += 1
         slots += len(loaded.slots())
+        units += len(loaded.data["adUnits"])
+        first: dict[str, dict[str, Any]] = {}
+        for served in loaded.served():
+            first.setdefault(served["id"], served)
+        bid_first += sum("hb_pb" in served["targeting"] for served in first.values())
+        requests += len(loaded.requests)
+        cls = max(cls, loaded.data["cls"])
         problems += [f"{name}: {problem}" for problem in check_stack(loaded, site)]
     assert pages >= len(sweep_inputs()) - 3
     assert not problems, "\n".join(problems)
-    print(f"{device}: {pages} pages, {slots} slots, every check passed")
+    report(f"ad stack browser ({device}): {pages} pages, {slots} slots each defined and "
+           f"displayed once, {units} Prebid ad units one to one with the bidding slots, "
+           f"{bid_first} first requests with bid targeting, {requests} requests, 0 off "
+           f"loopback, 0 console errors, CLS max {cls:.4f}")
 
 
 # --------------------------------------------------------------------------- many articles
@@ -303,8 +325,12 @@ def test_three_fragments_on_one_page_share_one_bootstrap(browser, site):
     assert not check_stack(loaded, site)
     instances = [config["instance"] for config in loaded.data["configs"]]
     assert instances == names
-    started = loaded.data["started"]
-    assert sorted(started) == sorted(slot["id"] for slot in loaded.slots())
+    started = [slot["id"] for slot in loaded.data["started"]]
+    # Every slot of every article, but one anchor for the page (the first article's).
+    anchors = [slot["id"] for slot in loaded.slots() if slot["format"] == "anchor"]
+    assert len(anchors) == 3 and len(loaded.named("defineOutOfPageSlot")) == 1
+    assert sorted(started) == sorted(
+        slot["id"] for slot in loaded.slots() if slot["id"] not in anchors[1:])
     for config in loaded.data["configs"]:
         assert all(slot["id"].startswith(f"ad-{config['instance']}-") for slot in config["slots"])
     # One bootstrap for the page: GPT was set up once, and every slot displayed once.
@@ -313,6 +339,8 @@ def test_three_fragments_on_one_page_share_one_bootstrap(browser, site):
                 if c[1] == "slotRenderEnded"]) == 1
     served = {slot["id"] for slot in loaded.served()}
     assert {slot["id"] for slot in loaded.in_page()} <= served
+    report(f"ad stack browser: 3 fragments on one page, {len(loaded.data['ids'])} element ids "
+           f"(0 repeated), {len(started)} slots defined and displayed once, one GPT set-up")
 
 
 def test_a_fragment_added_later_is_started_by_its_own_copy(browser, site):
@@ -327,7 +355,7 @@ def test_a_fragment_added_later_is_started_by_its_own_copy(browser, site):
             document.createRange().createContextualFragment(html))""", fragment)
         tab.evaluate("window.scrollTo(0, document.body.scrollHeight)")
         tab.wait_for_function(
-            "() => window.layoutAds.slots().some((id) => id.startsWith('ad-data-rents-'))")
+            "() => window.layoutAds.slots().some((s) => s.id.startsWith('ad-data-rents-'))")
         tab.wait_for_timeout(1500)
 
     loaded = load(browser, site, "added-later.html", with_harness(page, scenario=GRANTED),
@@ -370,6 +398,7 @@ def test_consent_decides_the_privacy_of_every_request(browser, site, case):
     consents = {request["consent"] for request in loaded.data["requested"]}
     if case == "granted":
         assert consents and None not in consents  # Prebid passed the CMP's TC string on
+    report(f"ad stack consent {case}: {len(loaded.served())} requests, each with {privacy}")
     assert not off_loopback(loaded)
     assert not loaded.errors
 
@@ -547,7 +576,12 @@ def normalised(loaded: Loaded) -> str:
             return names.setdefault(value, f"<id{len(names) + 1}>")
         return value
 
-    lines = [json.dumps(stable(call), separators=(",", ":")) for call in loaded.calls]
+    def timeless(call: list[Any]) -> list[Any]:
+        if call[0] == "served":
+            return [call[0], [{k: v for k, v in s.items() if k != "at"} for s in call[1]]]
+        return call
+
+    lines = [json.dumps(stable(timeless(call)), separators=(",", ":")) for call in loaded.calls]
     lines += [json.dumps(["pbjs.adUnits", loaded.data["adUnits"]])]
     return "\n".join(lines) + "\n"
 
@@ -566,3 +600,103 @@ def test_gpt_and_prebid_calls_match_the_golden_log(browser, site, device, update
         golden.write_text(text, encoding="utf-8")
     assert golden.is_file(), f"{golden} is missing: run pytest with --update-goldens"
     assert text == golden.read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- review cases
+
+
+def test_custom_price_buckets_round_the_bids_gpt_sees(browser, site):
+    buckets = [{"max": 5, "increment": 1.0}, {"max": 20, "increment": 5.0}]
+    rules = changed_rules(site, lambda data: data["ads"]["prebid"].update(
+        price_granularity=buckets), eager=True)
+    article = load_article(SAMPLES / "articles" / "news-harbour-strike.json")
+    loaded = load(browser, site, "buckets.html",
+                  with_harness(render(article, "mobile", rules), scenario=GRANTED), "mobile",
+                  scroll=False)
+    prices = {served["targeting"]["hb_pb"][0] for served in loaded.served()
+              if "hb_pb" in served["targeting"]}
+    assert prices == {"2.00"}  # the 2.50 bid, down to its bucket's increment
+
+
+def test_a_consent_given_after_the_timeout_applies_to_the_later_requests(browser, site):
+    """A first visit: the dialogue is up past the timeout, then the reader accepts."""
+    rules = stack_rules(site.origin)
+    timeout = rules.ads.consent.timeout_ms
+    article = load_article(SAMPLES / "articles" / "longread-last-ferry.json")
+    html = with_harness(render(article, "mobile", rules),
+                        scenario=json.dumps({"tcf": "granted", "ui": timeout + 1000}))
+
+    def scroll_after_the_answer(tab: Any) -> None:
+        tab.wait_for_function("() => window.__cmpAnsweredAt !== undefined")
+        tab.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        tab.wait_for_function(f"() => ({SERVED_COUNT})() >= 3")
+
+    loaded = load(browser, site, "consent-late.html", html, "mobile", scroll=False,
+                  expect_served=1, then=scroll_after_the_answer)
+    answered = loaded.data["cmpAnsweredAt"]
+    before = [s for s in loaded.served() if s["at"] < answered]
+    after = [s for s in loaded.served() if s["at"] > answered]
+    assert before and all(s["privacy"] == {"nonPersonalizedAds": True, "limitedAds": True,
+                                           "restrictDataProcessing": False} for s in before)
+    assert after and all(not s["privacy"]["nonPersonalizedAds"] for s in after)
+    assert not [s for s in loaded.served() if "hb_pb" in s["targeting"]]  # no auction
+    assert not loaded.errors
+
+
+@pytest.mark.parametrize("scenario, personalised", [
+    ({"tcf": "outside"}, True),     # the GDPR does not apply: TCF asks for nothing
+    ({"tcf": "granted", "late": 400}, True),   # the CMP's API arrives after the page's
+    ({"tcf": "denied", "ui": 300}, False),     # the reader refuses in the dialogue
+])
+def test_the_cmp_is_read_as_it_answers(browser, site, scenario, personalised):
+    rules = changed_rules(site, lambda data: data["ads"]["consent"].update(frameworks=["tcf"]))
+    article = load_article(SAMPLES / "articles" / "longread-last-ferry.json")
+    name = "cmp-" + "-".join(f"{k}{v}" for k, v in scenario.items()) + ".html"
+    loaded = load(browser, site, name, with_harness(render(article, "mobile", rules),
+                                                    scenario=json.dumps(scenario)),
+                  "mobile", scroll=False, expect_served=1)
+    assert loaded.served()
+    assert all(s["privacy"]["nonPersonalizedAds"] is not personalised for s in loaded.served())
+    assert loaded.data["firstRefreshAt"] < rules.ads.consent.timeout_ms
+    assert not loaded.errors
+
+
+def test_a_forged_configuration_loads_no_script(browser, site):
+    """Markup injected into the page can add a configuration; it cannot load a script."""
+    rules = stack_rules(site.origin)
+    article = load_article(SAMPLES / "articles" / "news-harbour-strike.json")
+    forged = ('<script type="application/json" data-layout-ads>{"instance": "forged", '
+              '"libraries": ["https://evil.example/x.js"], "slots": [], "page": {}, '
+              '"privacy": {}, "consent": null, "prebid": null}</script>')
+    html = render(article, "mobile", rules).replace("</main>", forged + "</main>")
+    loaded = load(browser, site, "forged.html", with_harness(html, scenario=GRANTED), "mobile",
+                  scroll=False, expect_served=1)
+    assert not [url for url in loaded.requests if "evil.example" in url]
+    assert not off_loopback(loaded)
+
+
+def test_destroying_an_article_takes_its_ads_off_the_page(browser, site):
+    rules = stack_rules(site.origin)
+    first = load_article(SAMPLES / "articles" / "news-harbour-strike.json")
+    second = load_article(SAMPLES / "articles" / "data-rents.json")
+    fragments = [render(article, "mobile", rules, format="fragment") for article in (first, second)]
+    page = fragments_page(render(first, "mobile", rules), fragments)
+
+    def remove_and_restore(tab: Any) -> None:
+        tab.evaluate("""() => {
+          window.layoutAds.destroy("data-rents");
+          document.querySelector('article[data-article-id="data-rents"]').remove();
+        }""")
+        tab.wait_for_timeout(300)
+        tab.evaluate("""(html) => document.querySelector("main").appendChild(
+            document.createRange().createContextualFragment(html))""", fragments[1])
+        tab.wait_for_function(
+            "() => window.layoutAds.slots().some((s) => s.id.startsWith('ad-data-rents-'))")
+
+    loaded = load(browser, site, "destroy.html", with_harness(page, scenario=GRANTED),
+                  "mobile", then=remove_and_restore, content=fragments[1])
+    (destroyed,) = loaded.named("destroySlots")
+    assert destroyed[1] and all(code.startswith("slot:ad-data-rents-") for code in destroyed[1])
+    assert sum(c[3].startswith("ad-data-rents-") for c in loaded.named("defineSlot")) == 2 * len(
+        destroyed[1])  # defined, destroyed, defined again when the fragment came back
+    assert not loaded.errors

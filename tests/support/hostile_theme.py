@@ -16,7 +16,7 @@ EVERYTHING = """
 {% for item in plan.items %}{{ item }}{% endfor %}
 {{ plan.article.model_dump() }} {{ plan.paywall }} {{ plan.metrics }} {{ plan.decisions }}
 {% for unit in plan.units %}{{ unit.data }}{% endfor %}
-{{ viewer }} {{ page }} {{ paywall }} {{ ad_config }} {{ ad_bootstrap }}
+{{ viewer }} {{ page }} {{ paywall }} {{ ad_config }} {{ ad_libraries }} {{ ad_bootstrap }}
 {{ body }}
 {{ gated_body }}
 """

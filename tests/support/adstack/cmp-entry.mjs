@@ -5,9 +5,13 @@
 
    The test sets window.__cmpScenario before this script runs:
      tcf: "granted" (every purpose and vendor), "denied" (nothing), "basic" (purpose 1
-          only: storage, no personalisation), or absent for no TCF CMP;
+          only: storage, no personalisation), "outside" (the GDPR does not apply), or
+          absent for no TCF CMP;
      gpp: "optout" (usnat sale and targeted-advertising opt-outs), "optin", or absent;
-     delay: milliseconds before the CMP answers (a reader who takes time to choose). */
+     delay: milliseconds before the CMP answers with a stored choice;
+     ui: milliseconds the consent dialogue is shown (cmpuishown) before the reader's
+         choice (useractioncomplete);
+     late: milliseconds before the CMP's API is on the page at all. */
 import { GVL, TCModel, TCString } from '@iabtechlabtcf/core';
 import { CmpApi } from '@iabtechlabtcf/cmpapi';
 
@@ -54,16 +58,18 @@ function later(fn) {
     fn();
     if (window.__cmpAnsweredAt === undefined) { window.__cmpAnsweredAt = window.performance.now(); }
   };
-  if (scenario.delay) { window.setTimeout(answer, scenario.delay); } else { answer(); }
+  const wait = (scenario.delay || 0) + (scenario.ui || 0);
+  if (wait) { window.setTimeout(answer, wait); } else { answer(); }
 }
 
-if (scenario.tcf) {
+function installTcf() {
   const api = new CmpApi(CMP_ID, 1, true);
-  window.__cmpTcString = tcString(scenario.tcf);
+  window.__cmpTcString = scenario.tcf === 'outside' ? null : tcString(scenario.tcf);
+  if (scenario.ui) { api.update('', true); }
   later(() => api.update(window.__cmpTcString, false));
 }
 
-if (scenario.gpp) {
+function installGpp() {
   const optOut = scenario.gpp === 'optout' ? 1 : 2;
   const usnat = { Version: 1, SaleOptOutNotice: 1, SaleOptOut: optOut, SharingOptOut: optOut,
     TargetedAdvertisingOptOut: optOut, Gpc: false };
@@ -93,3 +99,10 @@ if (scenario.gpp) {
   };
   later(() => { ready = true; waiting.splice(0).forEach((send) => send()); });
 }
+
+function install() {
+  if (scenario.tcf) { installTcf(); }
+  if (scenario.gpp) { installGpp(); }
+}
+
+if (scenario.late) { window.setTimeout(install, scenario.late); } else { install(); }

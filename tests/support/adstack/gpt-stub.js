@@ -228,7 +228,7 @@
       record("pubads.refresh", [chosen.map(function (slot) { return "slot:" + slot.getSlotElementId(); })]);
       calls.push(["served", chosen.map(function (slot) {
         return { id: slot.getSlotElementId(), targeting: JSON.parse(JSON.stringify(slot.targeting)),
-          privacy: JSON.parse(JSON.stringify(privacy)) };
+          privacy: JSON.parse(JSON.stringify(privacy)), at: window.performance.now() };
       })]);
       chosen.forEach(serve);
     },
@@ -268,6 +268,8 @@
   googletag.defineOutOfPageSlot = function (path, format) {
     record("defineOutOfPageSlot", [path, format]);
     var name = format === googletag.enums.OutOfPageFormat.INTERSTITIAL ? "interstitial" : "anchor";
+    // As GPT: one anchor and one interstitial on a page; a second definition gives null.
+    if (slots.some(function (slot) { return slot.format === name; })) { return null; }
     outOfPage += 1;
     var slot = new Slot(path, [], "gpt_unit_" + path.replace(/\W/g, "_") + "_" + outOfPage, name);
     slots.push(slot);
@@ -281,6 +283,7 @@
     if (slot && enabled && !pageConfig.disableInitialLoad) { serve(slot); }
   };
   googletag.destroySlots = function (list) {
+    record("destroySlots", [(list || slots).map(function (slot) { return "slot:" + slot.getSlotElementId(); })]);
     slots = list ? slots.filter(function (slot) { return list.indexOf(slot) < 0; }) : [];
     return true;
   };
