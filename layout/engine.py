@@ -9,12 +9,13 @@ instance serves many renders from many threads.
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import jinja2
 from markupsafe import Markup
@@ -38,6 +39,10 @@ from layout.viewer import Viewer
 
 OutputFormat = Literal["html", "fragment", "json"]
 
+
+# A content-security-policy nonce: base64 (or base64url) characters, as a page's header
+# would carry it.
+NONCE: Final = re.compile(r"[A-Za-z0-9+/_=-]{16,128}")
 
 @dataclass(frozen=True)
 class RenderResult:
@@ -138,9 +143,10 @@ class Engine:
             instance,
         )
 
-    def theme_context(self, plan: LayoutPlan) -> dict[str, Any]:
+    def theme_context(self, plan: LayoutPlan, nonce: str | None = None) -> dict[str, Any]:
         config = ad_config(plan, self.rules)
         return {
+            "csp_nonce": nonce,
             "ad_config": script_json(config) if config else None,
             "ad_libraries": json.dumps(ad_libraries(plan, self.rules)) if config else "[]",
             "ad_bootstrap": self._ad_bootstrap,
@@ -156,17 +162,23 @@ class Engine:
         now: datetime | None = None,
         annotate: bool = False,
         instance: str | None = None,
+        nonce: str | None = None,
     ) -> RenderResult:
         """Render ``article`` for ``viewer`` as a page, a fragment or the plan JSON.
 
         ``annotate`` adds invisible gap anchors for the preview's explain overlay;
-        ``instance`` is the prefix of the render's element ids (see ``plan``)."""
+        ``instance`` is the prefix of the render's element ids (see ``plan``); ``nonce``
+        is the page's content-security-policy nonce, which every script the page runs
+        carries (and the scripts the ad stack loads)."""
         started = time.perf_counter()
+        if nonce is not None and not NONCE.fullmatch(nonce):
+            expected = "16 to 128 base64 characters"
+            raise InputError("nonce", [Problem("", f"expected {expected}; found {nonce!r}")])
         plan = self.plan(article, viewer or Viewer(), now=now, instance=instance)
         if format == "json":
             html = ""
         else:
-            extra = {**self.theme_context(plan), "annotate": annotate}
+            extra = {**self.theme_context(plan, nonce), "annotate": annotate}
             render = self.renderer.page if format == "html" else self.renderer.fragment
             try:
                 html = render(plan, extra)

@@ -67,6 +67,7 @@
       }
       var element = document.createElement("script");
       element.async = true;
+      if (script.nonce) { element.nonce = script.nonce; }  // the page's CSP nonce
       element.src = url;
       (document.head || document.documentElement).appendChild(element);
     });

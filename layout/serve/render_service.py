@@ -147,7 +147,8 @@ class RenderService:
             viewer = viewer.model_copy(update={"gpc": True})
         output: OutputFormat = spec.format or ("json" if wants_json(call.accept) else "html")
         try:
-            result = engine.render(article, viewer, format=output, instance=spec.instance)
+            result = engine.render(article, viewer, format=output, instance=spec.instance,
+                                   nonce=spec.nonce)
         except LimitError as error:
             return layout_error_response(error, "article", "over-limit")
         except LayoutError as error:

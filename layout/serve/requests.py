@@ -14,6 +14,7 @@ from typing import Any, Literal, TypeVar
 from fastapi import Request, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from layout.engine import NONCE
 from layout.html.text import scrub
 from layout.html.values import ascii_int
 from layout.limits import document_problem, too_deep_problem
@@ -37,6 +38,10 @@ class RenderRequest(BaseModel):
     ruleset: str | None = Field(None, description="the name of a rule set in --rules-dir")
     viewer: Viewer = Field(default_factory=Viewer)
     format: Literal["html", "fragment", "json"] | None = None
+    nonce: str | None = Field(
+        None, pattern=f"^{NONCE.pattern}$",
+        description="the page's content-security-policy nonce, for its scripts",
+    )
     instance: str | None = Field(
         None, pattern=f"^{INSTANCE.pattern}$",
         description="the prefix of the element ids (several articles on one page each need "

@@ -582,6 +582,24 @@ def test_a_bad_instance_is_refused(instance):
         Engine().render(load_article(LONGREAD), Viewer(), "fragment", instance=instance)
 
 
+def test_every_script_the_page_runs_carries_the_nonce():
+    nonce = "cGFnZS1ub25jZS0xMjM0NQ"
+    html = Engine().render(load_article(LONGREAD), Viewer(), nonce=nonce).html
+    scripts = lxml.html.fromstring(html).xpath("//script")
+    running = [s for s in scripts if s.get("type") in (None, "text/javascript")]
+    assert len(running) == 2  # the ad bootstrap and the players' script
+    assert all(script.get("nonce") == nonce for script in running)
+    assert Engine().render(load_article(LONGREAD), Viewer()).html.count("nonce=") == 0
+
+
+@pytest.mark.parametrize("nonce", ["short", 'x" onload="alert(1)', "n" * 129])
+def test_a_bad_nonce_is_refused(nonce):
+    from layout.errors import InputError
+
+    with pytest.raises(InputError, match="nonce: expected 16 to 128 base64 characters"):
+        Engine().render(load_article(LONGREAD), Viewer(), nonce=nonce)
+
+
 def test_the_header_bidding_sample_rules():
     rules = load_rules(SAMPLES / "rules" / "header-bidding.yaml")
     result, doc = render("mobile", rules=rules)

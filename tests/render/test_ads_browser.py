@@ -100,6 +100,7 @@ class Loaded:
     requests: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    error_places: list[str] = field(default_factory=list)  # the document of each error
 
     @property
     def calls(self) -> list[list[Any]]:
@@ -169,6 +170,8 @@ def load(browser: Any, site: LoopbackSite, name: str, html: str, device: str, *,
             page.clock.install()
         page.add_init_script(OBSERVE_SHIFTS + before)
         page.on("console", lambda m: loaded.errors.append(m.text) if m.type == "error" else None)
+        page.on("console", lambda m: loaded.error_places.append(m.location.get("url", ""))
+                if m.type == "error" else None)
         page.on("pageerror", lambda error: loaded.errors.append(f"page error: {error}"))
         page.goto(site.url(name), wait_until="load", timeout=LOAD_TIMEOUT_MS)
         if scroll:
@@ -673,6 +676,26 @@ def test_a_forged_configuration_loads_no_script(browser, site):
                   scroll=False, expect_served=1)
     assert not [url for url in loaded.requests if "evil.example" in url]
     assert not off_loopback(loaded)
+
+
+def test_the_stack_runs_under_a_nonce_content_security_policy(browser, site):
+    """script-src 'nonce-N' 'strict-dynamic': every script of the page carries the nonce,
+    and what the bootstrap loads is trusted through it."""
+    nonce = "c3RhY2stdGVzdC1ub25jZQ"
+    rules = stack_rules(site.origin)
+    article = load_article(SAMPLES / "articles" / "longread-last-ferry.json")
+    html = Engine(rules, development=True).render(article, Viewer(), nonce=nonce).html
+    loaded = load(browser, site, "csp.html", with_harness(html, scenario=GRANTED, nonce=nonce),
+                  "mobile")
+    # Prebid renders a winning creative with an inline script in a same-origin srcdoc
+    # frame, which inherits the page's policy; an ad server's creatives come in frames of
+    # their own origin. Nothing of the page itself may be refused.
+    page_errors = [error for error, place in zip(loaded.errors, loaded.error_places,
+                                                 strict=True) if place != "about:srcdoc"]
+    assert not page_errors
+    loaded.errors = page_errors
+    assert not check_stack(loaded, site)
+    assert [s for s in loaded.served() if "hb_pb" in s["targeting"]]
 
 
 def test_destroying_an_article_takes_its_ads_off_the_page(browser, site):

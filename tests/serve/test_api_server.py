@@ -889,3 +889,11 @@ def test_a_bad_instance_prefix_is_a_422(client: httpx.Client, instance: str) -> 
     body = {"article": article("longread-last-ferry"), "instance": instance}
     problem = assert_problem(render(client, body), 422)
     assert "instance" in json.dumps(problem)
+
+
+def test_a_csp_nonce_reaches_every_script(client: httpx.Client) -> None:
+    nonce = "aHR0cC1ub25jZS12YWx1ZQ"
+    page = render(client, {"article": article("longread-last-ferry"), "nonce": nonce}).text
+    assert page.count(f'nonce="{nonce}"') == 2
+    bad = render(client, {"article": article("longread-last-ferry"), "nonce": "<x>"})
+    assert "nonce" in json.dumps(assert_problem(bad, 422))

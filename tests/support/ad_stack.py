@@ -93,7 +93,7 @@ INTERCEPT = json.dumps([{
 # fixed box for them keeps their loading from shifting the page, so that every layout
 # shift measured is the ads' doing.
 HARNESS = """<style>.story img {{ height: 200px !important; object-fit: cover; }}</style>
-<script>
+<script{nonce}>
 window.__cmpScenario = {scenario};
 window.__gptEmpty = {empty};
 window.pbjs = window.pbjs || {{ que: [] }};
@@ -102,15 +102,21 @@ window.pbjs.que.push(function () {{
   window.pbjs.setConfig({{ debugging: {{ enabled: true, intercept: {intercept} }} }});
 }});
 </script>
-<script src="/cmp.js"></script>
+<script{nonce} src="/cmp.js"></script>
 """
 
 
 def with_harness(html: str, *, scenario: str = "{}", empty: str = "{}",
-                 intercept: str = INTERCEPT) -> str:
+                 intercept: str = INTERCEPT, nonce: str | None = None) -> str:
     """A rendered page with the test's consent scenario, empty slots and Prebid bid
-    interception put first in its head (before anything of the page runs)."""
-    harness = HARNESS.format(scenario=scenario, empty=empty, intercept=intercept)
+    interception put first in its head (before anything of the page runs); with a
+    ``nonce``, the page's content security policy allows only scripts that carry it (and
+    those they load)."""
+    harness = HARNESS.format(scenario=scenario, empty=empty, intercept=intercept,
+                             nonce=f' nonce="{nonce}"' if nonce else "")
+    if nonce:
+        policy = f"script-src 'nonce-{nonce}' 'strict-dynamic'"
+        harness = f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n' + harness
     return html.replace("<head>\n", "<head>\n" + harness, 1)
 
 
