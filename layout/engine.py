@@ -31,7 +31,7 @@ from layout.pipeline import PlanMemos, build_plan
 from layout.place.checks import CHECKS
 from layout.place.ruler import Ruler
 from layout.plan import INSTANCE, LayoutPlan
-from layout.render.adconfig import ad_config, ad_libraries, load_bootstrap
+from layout.render.adconfig import ad_config, ad_config_key, ad_libraries, load_bootstrap
 from layout.render.renderer import Renderer
 from layout.render.structured import script_json
 from layout.rules import RuleSet, load_rules
@@ -144,14 +144,23 @@ class Engine:
         )
 
     def theme_context(self, plan: LayoutPlan, nonce: str | None = None) -> dict[str, Any]:
-        config = ad_config(plan, self.rules)
+        config, libraries = self.renderer.ad_config(
+            plan, ad_config_key(plan), lambda: self._ad_config(plan)
+        )
         return {
             "csp_nonce": nonce,
-            "ad_config": script_json(config) if config else None,
-            "ad_libraries": json.dumps(ad_libraries(plan, self.rules)) if config else "[]",
+            "ad_config": config,
+            "ad_libraries": libraries,
             "ad_bootstrap": self._ad_bootstrap,
             "paywall": self.rules.paywall,
         }
+
+    def _ad_config(self, plan: LayoutPlan) -> tuple[Markup | None, str]:
+        """The page's ad configuration as script JSON, and the libraries it loads."""
+        config = ad_config(plan, self.rules)
+        if config is None:
+            return None, "[]"
+        return script_json(config), json.dumps(ad_libraries(plan, self.rules))
 
     def render(
         self,

@@ -72,3 +72,6 @@ def test_instance_prefixes_share_one_placement():
         assert f'id="ad-feed-{n}-mid-1"' in html
         seen.add(len(engine._memos.placements._values))
     assert seen == {1}
+    # Their ad configurations are kept a few per article, not one per instance.
+    (markup,) = engine.renderer._markup._values.values()
+    assert len(markup._ad_configs) <= 16

@@ -70,6 +70,18 @@ def ad_libraries(plan: LayoutPlan, rules: RuleSet) -> list[str]:
     return libraries
 
 
+def ad_config_key(plan: LayoutPlan) -> tuple[Any, ...]:
+    """What a plan's ad configuration depends on besides its engine's rules: its ads
+    (the placement's own units, which every plan of that placement shares, named by
+    their data's identity: they live as long as the article), the instance, and the
+    reader's device, audience, access and privacy signals. Plans with equal keys have
+    equal configurations."""
+    viewer, access = plan.viewer, plan.access
+    units = tuple(id(unit.data) for unit in plan.units if unit.kind == "ad")
+    return (units, plan.instance, viewer.device, viewer.audience, viewer.consent, viewer.gpc,
+            access.mode, plan.wall is not None)
+
+
 def ad_config(plan: LayoutPlan, rules: RuleSet) -> dict[str, Any] | None:
     """The ad stack configuration for the plan's ad slots, or None when it has none."""
     specs = [unit.ad_spec() for unit in plan.units if unit.kind == "ad"]

@@ -7,10 +7,11 @@ fail loudly; the only markup passed through unescaped is what ``sanitize`` produ
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -33,6 +34,10 @@ from layout.render.structured import description, news_article, script_json, vid
 from layout.render.view import PageView
 from layout.rules import Paywall
 from layout.rules.units import OUT_OF_PAGE
+
+V = TypeVar("V")
+# Ad configurations kept per article: one per reader class and instance in use.
+AD_CONFIGS_KEPT: Final = 16
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # layout/, where the wheel puts templates/
 
@@ -156,6 +161,11 @@ class Renderer:
             lambda: _ArticleMarkup(self.template, self._writers, article),
         )
 
+    def ad_config(self, plan: LayoutPlan, key: Hashable, make: Callable[[], V]) -> V:
+        """The plan's ad configuration, made once per article and ``key`` (a few kept per
+        article: an instance is the caller's choice, and may differ on every call)."""
+        return self._article_markup(plan.article).ad_config(key, make)
+
     def _body(self, plan: LayoutPlan, items: Iterable[PlanItem],
               context: dict[str, Any]) -> tuple[Markup, Markup]:
         """The article body as HTML: the open part and the gated part (the gated part is
@@ -235,6 +245,20 @@ class _ArticleMarkup:
         self._metadata = article_metadata(article)
         self._blocks: dict[int, Markup] = {}
         self._units: dict[object, tuple[PlacedUnit | Wall, object, Markup]] = {}
+        self._ad_configs: dict[Hashable, Any] = {}
+        self._ad_configs_lock = threading.Lock()
+
+    def ad_config(self, key: Hashable, make: Callable[[], V]) -> V:
+        configs = self._ad_configs
+        if key in configs:
+            value: V = configs[key]
+            return value
+        made = make()
+        with self._ad_configs_lock:  # the oldest leaves: no other thread may add meanwhile
+            if len(configs) >= AD_CONFIGS_KEPT:
+                configs.pop(next(iter(configs)), None)
+            configs[key] = made
+        return made
 
     def block(self, article: Article, index: int) -> Markup:
         markup = self._blocks.get(index)
