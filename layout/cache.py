@@ -43,6 +43,8 @@ class LruCache(Generic[V]):
         self._values: OrderedDict[str, tuple[V, int]] = OrderedDict()
         self._weight = 0
         self._lock = threading.Lock()
+        self.hits = 0  # lookups that found their key, and those that made the value
+        self.misses = 0
 
     @property
     def weight(self) -> int:
@@ -64,7 +66,9 @@ class LruCache(Generic[V]):
             entry = self._values.get(key)
             if entry is not None:
                 self._values.move_to_end(key)
+                self.hits += 1
                 return entry[0]
+            self.misses += 1
         value = make()
         return self._keep(key, value, self._weigh(value))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -57,6 +57,7 @@ class RenderResult:
     meter_token: str | None
     cache_class: str
     cache_headers: dict[str, str]
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage: plan, html
 
     @cached_property
     def plan(self) -> dict[str, Any]:
@@ -184,6 +185,7 @@ class Engine:
             expected = "16 to 128 base64 characters"
             raise InputError("nonce", [Problem("", f"expected {expected}; found {nonce!r}")])
         plan = self.plan(article, viewer or Viewer(), now=now, instance=instance)
+        planned = time.perf_counter()
         if format == "json":
             html = ""
         else:
@@ -214,4 +216,5 @@ class Engine:
             meter_token=token,
             cache_class=access.cache_class,
             cache_headers=dict(CACHE_HEADERS[access.cache_class]),
+            timings={"plan": planned - started, "html": elapsed - (planned - started)},
         )

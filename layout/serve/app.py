@@ -36,6 +36,7 @@ from layout.serve.article_cache import (
     MIB,
     ArticleCache,
 )
+from layout.serve.metrics import ServerMetrics
 from layout.serve.pool import (
     DEFAULT_RENDER_QUEUE,
     DEFAULT_RENDER_THREADS,
@@ -78,13 +79,22 @@ def create_app(
         return Engine(rules, development=development, meter_secret=meter_secret)
 
     registry = RuleSetRegistry(rules_dir, make_engine, development=development)
+    articles = ArticleCache(article_cache_bytes, article_cache_entries)
+    pool = RenderPool(render_threads, render_queue)
+    metrics = ServerMetrics([], {
+        "cache_hits": lambda: articles.hits,
+        "cache_misses": lambda: articles.misses,
+        "cache_entries": lambda: len(articles),
+        "queue_depth": lambda: pool.admitted,
+        "queue_capacity": lambda: pool.capacity,
+    })
     service = RenderService(
         registry,
         make_engine,
         development=development,
-        articles=ArticleCache(article_cache_bytes, article_cache_entries),
+        articles=articles,
+        on_timings=metrics.observe_stages,
     )
-    pool = RenderPool(render_threads, render_queue)
     log = access_log or AccessLog()
     app = FastAPI(
         title="layout",
@@ -95,11 +105,14 @@ def create_app(
     app.state.registry = registry
     app.state.render_service = service
     app.state.render_pool = pool
-    log.install(app)
+    app.state.metrics = metrics
+    log.install(app, metrics)
     _install_error_handlers(app)
     _add_routes(app, service, pool, body_limit)
+    _add_metrics(app, metrics)
     if echo:
         _add_echo(app, body_limit)
+    metrics.add_routes(getattr(route, "path", "") for route in app.routes)
     _document_models(app, [RenderRequest, Problem, RuleSet, gifts.GiftRequest,
                            gifts.GiftCheckRequest])
     return app
@@ -275,6 +288,16 @@ def _add_routes(app: FastAPI, service: RenderService, pool: RenderPool, body_lim
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
+
+
+def _add_metrics(app: FastAPI, metrics: ServerMetrics) -> None:
+    """GET /metrics: Prometheus's text format, made on the loop (it reads counters only,
+    so a saturated render pool never holds it up)."""
+
+    @app.get("/metrics", include_in_schema=False)
+    async def prometheus() -> Response:
+        body, content_type = metrics.exposition()
+        return Response(body, media_type=content_type)
 
 
 def _add_echo(app: FastAPI, body_limit: int) -> None:

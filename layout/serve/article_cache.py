@@ -62,6 +62,14 @@ class ArticleCache:
     def __len__(self) -> int:
         return len(self._articles)
 
+    @property
+    def hits(self) -> int:
+        return self._articles.hits
+
+    @property
+    def misses(self) -> int:
+        return self._articles.misses
+
     def from_data(self, data: dict[str, Any]) -> Article:
         """An article from its JSON data (raises LayoutError when it is invalid)."""
         key = "json:" + _digest(data)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -57,11 +58,14 @@ class RenderService:
         *,
         development: bool,
         articles: ArticleCache,
+        on_timings: Callable[[dict[str, float]], None] | None = None,
     ) -> None:
+        """``on_timings`` gets each render's seconds per stage (ingest, plan, html)."""
         self.registry = registry
         self.development = development
         self._make_engine = make_engine
         self.articles = articles
+        self._on_timings = on_timings
         self.inline_engines: LruCache[Engine] = LruCache(INLINE_ENGINES)
 
     def render(self, call: RenderCall) -> Response:
@@ -136,10 +140,12 @@ class RenderService:
                 slug="missing-article",
                 errors=[{"location": "article", "message": "required"}],
             )
+        started = time.perf_counter()
         try:
             article = self._article(spec)
         except LayoutError as error:
             return layout_error_response(error, "article", "invalid-article")
+        ingested = time.perf_counter() - started
         viewer = spec.viewer
         if viewer.meter is None and call.meter_cookie is not None:
             viewer = viewer.model_copy(update={"meter": call.meter_cookie})
@@ -154,6 +160,8 @@ class RenderService:
         except LayoutError as error:
             return layout_error_response(error, "", "invalid-rules")
         call.cache_class = result.cache_class
+        if self._on_timings is not None:
+            self._on_timings({"ingest": ingested, **result.timings})
         return _respond(call, result, output, secure_cookie=not engine.development)
 
 

@@ -897,3 +897,73 @@ def test_a_csp_nonce_reaches_every_script(client: httpx.Client) -> None:
     assert page.count(f'nonce="{nonce}"') == 2
     bad = render(client, {"article": article("longread-last-ferry"), "nonce": "<x>"})
     assert "nonce" in json.dumps(assert_problem(bad, 422))
+
+
+# --- operations: metrics and request ids ---------------------------------------------------
+
+
+def scrape(http: httpx.Client) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    """The server's metrics by sample name and labels, read with the client library's
+    own parser of the text format."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    response = http.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(response.text)
+        for sample in family.samples
+    }
+
+
+def test_metrics_count_requests_render_stages_and_cache_hits(client: httpx.Client) -> None:
+    before = scrape(client)
+    body = {"article": article("data-rents", id=f"metrics-{time.monotonic_ns()}")}
+    for _ in range(3):
+        assert render(client, body).status_code == 200
+    client.get("/no/such/path/for/metrics")
+    after = scrape(client)
+
+    def grew(name: str, **labels: str) -> float:
+        key = (name, tuple(sorted(labels.items())))
+        return after.get(key, 0.0) - before.get(key, 0.0)
+
+    assert grew("layout_requests_total", method="POST", route="/v1/render", status="200") == 3
+    assert grew("layout_requests_total", method="GET", route="other", status="404") == 1
+    assert not [key for key in after if ("route", "/no/such/path/for/metrics") in key[1]]
+    assert grew("layout_request_duration_seconds_count", route="/v1/render") == 3
+    for stage in ("ingest", "plan", "html"):
+        assert grew("layout_render_stage_seconds_count", stage=stage) == 3
+    # The same article three times: ingested once, then found in the cache twice.
+    assert grew("layout_article_cache_misses_total") == 1
+    assert grew("layout_article_cache_hits_total") == 2
+    assert after[("layout_render_queue_capacity", ())] > 0
+
+
+def test_every_request_has_an_id_in_its_log_line_and_its_response(
+    client: httpx.Client, server: RunningServer
+) -> None:
+    before = server.log_mark()
+    given = client.get("/healthz", headers={"X-Request-ID": "edge-7f3a:9"})
+    made = client.get("/healthz")
+    refused = client.get("/healthz", headers={"X-Request-ID": "has space\tand tab"})
+    records = server.wait_for_log(before + 3)[before:]
+    assert given.headers["x-request-id"] == "edge-7f3a:9"
+    assert re.fullmatch(r"[0-9a-f]{32}", made.headers["x-request-id"])
+    assert re.fullmatch(r"[0-9a-f]{32}", refused.headers["x-request-id"])
+    assert [r["request_id"] for r in records] == [
+        response.headers["x-request-id"] for response in (given, made, refused)]
+
+
+def test_metrics_answer_while_a_long_render_is_in_flight(
+    one_thread_server: RunningServer,
+) -> None:
+    """/metrics is made on the event loop: a busy pool shows in it instead of holding it."""
+    long_render = InFlight(one_thread_server, number=3)
+    with cookieless_client(one_thread_server.url) as http:
+        during = scrape(http)
+    render_done_first = long_render.response is not None
+    assert long_render.finish().status_code == 200
+    assert not render_done_first
+    assert during[("layout_render_queue_depth", ())] == 1
