@@ -15,7 +15,7 @@ from typing import Any
 
 from layout.corpus.parallel import run_all
 from layout.engine import Engine
-from layout.ingest.sources import load_article
+from layout.ingest.sources import ArticleSource, article_from_source, read_source
 from layout.measure.sizes import block_text
 from layout.rules import parse_rules
 from layout.viewer import Viewer
@@ -27,22 +27,25 @@ BATCH = 16  # articles a worker plans with one pair of engines
 
 
 def batch_impact(
-    paths: list[str], new: tuple[str, str], old: tuple[str, str], viewers: tuple[ViewerSpec, ...]
+    sources: list[ArticleSource], new: tuple[str, str], old: tuple[str, str],
+    viewers: tuple[ViewerSpec, ...],
 ) -> list[dict[str, Any]]:
     """``article_impact`` for a batch of articles, with the two engines (rule set text and
-    name each) built once for the batch: a worker's state lives as long as its batch."""
+    name each) built once for the batch: a worker's state lives as long as its batch. The
+    articles come as their text, so that a worker needs no access to the files."""
     engines = [
         Engine(parse_rules(text, source=source, development=True), development=True)
         for text, source in (old, new)
     ]
-    return [article_impact(path, engines[0], engines[1], viewers) for path in paths]
+    return [article_impact(source, engines[0], engines[1], viewers) for source in sources]
 
 
 def article_impact(
-    path: str, old: Engine, new: Engine, viewers: tuple[ViewerSpec, ...]
+    source: ArticleSource, old: Engine, new: Engine, viewers: tuple[ViewerSpec, ...]
 ) -> dict[str, Any]:
     """Baseline and new unit lists and densities of one article, per viewer."""
-    article = load_article(Path(path))
+    path = source.name
+    article = article_from_source(source)
     rows = {}
     for device, audience in viewers:
         viewer = Viewer(device=device, audience=audience)
@@ -71,11 +74,11 @@ def impact_report(
 ) -> dict[str, Any]:
     """Run every article under both rule sets and summarise the difference."""
     specs = tuple((v.device, v.audience) for v in viewers)
-    names = [str(p) for p in paths]
+    sources = [read_source(path) for path in paths]
     # Batches of up to BATCH articles, small enough that every worker gets several.
     spread = 4 * (workers or os.cpu_count() or 1)
-    size = max(1, min(BATCH, -(-len(names) // spread)))
-    batches = [names[start : start + size] for start in range(0, len(names), size)]
+    size = max(1, min(BATCH, -(-len(sources) // spread)))
+    batches = [sources[start : start + size] for start in range(0, len(sources), size)]
     results = run_all(
         batch_impact, batches, (new, old, specs), workers=workers, dask_address=dask_address
     )

@@ -6,6 +6,7 @@ Every failure becomes an :class:`InputError` naming the file, the place and what
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,21 +33,49 @@ def meta_path_for(html_path: Path) -> Path:
     return html_path.with_name(html_path.stem + ".meta.json")
 
 
-def load_article(path: str | Path) -> Article:
-    """Load an article JSON file, or a body HTML file with its optional NAME.meta.json."""
+@dataclass(frozen=True)
+class ArticleSource:
+    """An article's files as text: what a worker anywhere needs to ingest it (a Dask
+    worker on another machine has the text, not the path). ``meta_text`` is the body
+    HTML's sidecar, None for article JSON."""
+
+    name: str
+    text: str
+    meta_text: str | None = None
+
+    @property
+    def is_html(self) -> bool:
+        return self.meta_text is not None
+
+
+def read_source(path: str | Path) -> ArticleSource:
+    """An article file's text, and for body HTML its NAME.meta.json (``{}`` without one)."""
     path = Path(path)
     text = read_text(path)
     if path.suffix.lower() in HTML_SUFFIXES:
         meta_path = meta_path_for(path)
         meta_text = read_text(meta_path) if meta_path.exists() else "{}"
-        meta = parse_json(meta_text, str(meta_path))
-        try:
-            return article_from_html(
-                text, meta, source=str(meta_path), default_id=path.stem, meta_text=meta_text
-            )
-        except LimitError as error:
-            raise LimitError(str(path), error.problems) from None
-    return article_from_json(text, source=str(path), default_id=path.stem)
+        return ArticleSource(str(path), text, meta_text)
+    return ArticleSource(str(path), text)
+
+
+def article_from_source(source: ArticleSource) -> Article:
+    """The article of a source, with the errors ``load_article`` gives for its files."""
+    path = Path(source.name)
+    if source.meta_text is None:
+        return article_from_json(source.text, source=source.name, default_id=path.stem)
+    meta_source = str(meta_path_for(path))
+    meta = parse_json(source.meta_text, meta_source)
+    try:
+        return article_from_html(source.text, meta, source=meta_source, default_id=path.stem,
+                                 meta_text=source.meta_text)
+    except LimitError as error:
+        raise LimitError(source.name, error.problems) from None
+
+
+def load_article(path: str | Path) -> Article:
+    """Load an article JSON file, or a body HTML file with its optional NAME.meta.json."""
+    return article_from_source(read_source(path))
 
 
 def read_text(path: Path) -> str:

@@ -11,16 +11,18 @@ import json
 import subprocess
 import sys
 from collections import Counter
+from pathlib import Path
 from statistics import mean
 
 import pytest
-from distributed import LocalCluster
+from distributed import Client, LocalCluster
 
 from layout import Engine, Viewer, load_article
 from layout.corpus.impact import summarize
 from layout.rules import load_rules
 from tests.conftest import report
 from tests.support.corpus import CORPUS, ROOT, corpus_dirs
+from tests.support.server import free_port
 
 NEW = "samples/rules/ad-heavy.yaml"
 OLD = "layout/defaults/news-default.yaml"
@@ -217,3 +219,46 @@ def test_an_empty_corpus_reports_zero_plans():
     assert empty["plans"] == 0
     assert empty["ads_per_plan"] == {"before": 0.0, "after": 0.0}
     assert empty["articles_changed"] == 0
+
+
+def test_a_real_cluster_started_elsewhere_gives_the_same_report(tmp_path):
+    """A `dask scheduler` and two `dask worker` processes, each in a directory of its
+    own, on loopback. The corpus is named by a path relative to the client's directory,
+    which no worker can open: the articles travel as their text."""
+    dask = Path(sys.executable).with_name("dask")
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    homes = {name: tmp_path / name for name in ("scheduler", "worker-1", "worker-2")}
+    for home in homes.values():
+        home.mkdir()
+    processes = [subprocess.Popen(
+        [str(dask), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+        cwd=homes["scheduler"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )]
+    try:
+        for name in ("worker-1", "worker-2"):
+            processes.append(subprocess.Popen(
+                [str(dask), "worker", address, "--nthreads", "1", "--no-dashboard",
+                 "--local-directory", str(homes[name])],
+                cwd=homes[name], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            ))
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(2, timeout=60)
+        args = ["check", CORPUS.name, "--rules", ROOT / NEW, "--baseline", ROOT / OLD,
+                "--format", "json"]
+        runs = [
+            subprocess.run([sys.executable, "-m", "layout", *map(str, args), *extra],
+                           cwd=CORPUS.parent, capture_output=True, text=True, timeout=600)
+            for extra in (["--workers", "1"], ["--dask", address])
+        ]
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
+    local, remote = runs
+    assert local.returncode == 0 and remote.returncode == 0, remote.stderr[-2000:]
+    assert remote.stdout == local.stdout  # byte for byte
+    assert not (homes["worker-1"] / CORPUS.name).exists()
+    report(f"impact on a real Dask cluster (scheduler + 2 workers in other directories): "
+           f"{json.loads(remote.stdout)['articles']} articles, report identical to the local one")
