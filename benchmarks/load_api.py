@@ -11,7 +11,8 @@ read + wrk on the same machine); the render throughput over that of both echo ru
 (which bracket it, so a drift in the machine's speed weighs on both sides) is the ratio the
 target applies to.
 
-Meanwhile a separate client probes GET /healthz at ``--probe-rate`` per second (a new
+Meanwhile a separate client probes GET /healthz (or ``--probe-path``, say /metrics) at
+``--probe-rate`` per second (a new
 connection each time, as a load balancer's check does): for 5 s while the server is
 idle, then throughout the measured render run. Its p50/p99 idle and under render load,
 and their ratio, say whether renders stall the event loop. With ``--unseen`` every
@@ -165,6 +166,7 @@ class Probe:
 
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
+    path: str = "/healthz"
 
     def quantile_ms(self, quantile: float) -> float:
         ordered = sorted(self.latencies)
@@ -174,7 +176,7 @@ class Probe:
 
     def describe(self, label: str) -> str:
         return (
-            f"  healthz {label:<10} p50 {self.quantile_ms(0.5):7.1f} ms  "
+            f"  {self.path.strip('/')} {label:<10} p50 {self.quantile_ms(0.5):7.1f} ms  "
             f"p99 {self.quantile_ms(0.99):7.1f} ms  max {self.quantile_ms(1.0):7.1f} ms  "
             f"({len(self.latencies)} probes, {self.errors} errors)"
         )
@@ -184,11 +186,11 @@ class HealthProber:
     """A thread that probes /healthz ``rate`` times a second until stopped. It runs in
     this process, which only waits for wrk meanwhile, so its own timing is not at stake."""
 
-    def __init__(self, base: str, rate: float, timeout: float) -> None:
-        self.url = base + "/healthz"
+    def __init__(self, base: str, rate: float, timeout: float, path: str = "/healthz") -> None:
+        self.url = base + path
         self.interval = 1.0 / rate
         self.timeout = timeout
-        self.probe = Probe()
+        self.probe = Probe(path=path)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -233,6 +235,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--render-threads", type=int, help="layout serve --render-threads")
     p.add_argument("--render-queue", type=int, help="layout serve --render-queue")
     p.add_argument("--probe-rate", type=float, default=20.0, help="/healthz probes a second")
+    p.add_argument("--probe-path", default="/healthz",
+                   help="what the prober gets: /healthz, or /metrics")
     p.add_argument("--idle-probe", type=float, default=5.0, help="seconds of idle probing")
     args = p.parse_args(argv)
     if not 0 < args.probe_rate <= 200:
@@ -482,7 +486,7 @@ def report_probes(idle: Probe, loaded: Probe) -> None:
     print(loaded.describe("loaded"))
     idle_p99 = idle.quantile_ms(0.99)
     slowdown = loaded.quantile_ms(0.99) / idle_p99 if idle_p99 else 0.0
-    print(f"  healthz p99 loaded/idle  {slowdown:.1f} x")
+    print(f"  {idle.path.strip('/')} p99 loaded/idle  {slowdown:.1f} x")
 
 
 def report(
@@ -557,12 +561,12 @@ def main(argv: list[str] | None = None) -> int:
             f"{len(payloads)} payloads ({', '.join(n for n, _ in payloads)}); "
             f"{sizes[0]}..{sizes[-1]} bytes, {sum(sizes) // len(sizes)} mean; server {base}"
         )
-        with HealthProber(base, args.probe_rate, args.timeout) as idle:
+        with HealthProber(base, args.probe_rate, args.timeout, args.probe_path) as idle:
             time.sleep(args.idle_probe)
         # Echo runs before and after render, so a drift in the machine's speed during the
         # run weighs on both sides of the ratio.
         echo_before = measure(args, base, "/v1/echo", script, manifest)
-        prober = HealthProber(base, args.probe_rate, args.timeout)
+        prober = HealthProber(base, args.probe_rate, args.timeout, args.probe_path)
         render = measure(args, base, "/v1/render", script, manifest, prober)
         echo_after = measure(args, base, "/v1/echo", script, manifest)
     finally:
