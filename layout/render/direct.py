@@ -1,4 +1,4 @@
-"""Block markup the default theme writes without a template context.
+"""Block and ad markup the default theme writes without a template context.
 
 Rendering a one-line template costs a new Jinja context per block, more than the writing;
 paragraphs and headings are most of an article's blocks. Each writer here gives the very
@@ -15,8 +15,10 @@ from typing import Final
 from markupsafe import Markup, escape
 
 from layout.blocks import Block, Heading, Image, ListBlock, Paragraph
+from layout.plan import PlacedUnit
 
 Writer = Callable[[Block, int], Markup]
+UnitWriter = Callable[[PlacedUnit], Markup]
 
 
 def _align(block: Paragraph | Heading) -> str:
@@ -63,4 +65,26 @@ def listing(block: Block, level: int) -> Markup:
 # The writer of each block kind that has one, by kind.
 WRITERS: Final[dict[str, Writer]] = {
     "paragraph": paragraph, "heading": heading, "list": listing, "image": image,
+}
+
+
+def ad_unit(unit: PlacedUnit) -> Markup:
+    """``units/ad.html.j2``: the slot with its label and the frame that reserves its
+    height per device (an article has several ads, each rendered once per placement)."""
+    data = unit.data
+    label = escape(data["label"])
+    heights = "".join(f"--h-{escape(device)}: {escape(height)}px;"
+                      for device, height in data["frame_heights"].items())
+    return Markup(
+        f'<aside class="ad-slot ad-slot-{escape(unit.position)}" aria-label="{label}" '
+        f'data-unit="{escape(unit.unit)}" data-slot="{escape(unit.id)}">\n'
+        f'<p class="ad-label">{label}</p>\n'
+        f'<div class="ad-frame" id="{escape(unit.slot_id)}" style="{heights}"></div>\n'
+        "</aside>\n"
+    )
+
+
+# The default template a unit writer stands in for, and the writer.
+UNIT_WRITERS: Final[dict[str, UnitWriter]] = {
+    "units/ad.html.j2": ad_unit,
 }

@@ -29,7 +29,7 @@ from layout.html.providers import (
 )
 from layout.measure.outline import outline_levels
 from layout.plan import BlockItem, LayoutPlan, PlacedUnit, PlanItem, Wall
-from layout.render.direct import WRITERS, Writer
+from layout.render.direct import UNIT_WRITERS, WRITERS, UnitWriter, Writer
 from layout.render.structured import description, news_article, script_json, video_object
 from layout.render.view import PageView
 from layout.rules import Paywall
@@ -141,6 +141,9 @@ class Renderer:
             kind: writer for kind, writer in WRITERS.items()
             if self._is_default(BLOCK_TEMPLATES[kind])
         }
+        self._unit_writers = {
+            name: writer for name, writer in UNIT_WRITERS.items() if self._is_default(name)
+        }
         self._markup: ArticleMemo[_ArticleMarkup] = ArticleMemo()
 
     def template(self, name: str) -> jinja2.Template:
@@ -158,7 +161,7 @@ class Renderer:
     def _article_markup(self, article: Article) -> _ArticleMarkup:
         return self._markup.get_or_make(
             article, None,
-            lambda: _ArticleMarkup(self.template, self._writers, article),
+            lambda: _ArticleMarkup(self.template, self._writers, self._unit_writers, article),
         )
 
     def ad_config(self, plan: LayoutPlan, key: Hashable, make: Callable[[], V]) -> V:
@@ -237,9 +240,11 @@ class _ArticleMarkup:
     """
 
     def __init__(self, templates: Callable[[str], jinja2.Template],
-                 writers: dict[str, Writer], article: Article) -> None:
+                 writers: dict[str, Writer], unit_writers: dict[str, UnitWriter],
+                 article: Article) -> None:
         self._templates = templates
         self._writers = writers
+        self._unit_writers = unit_writers
         self._levels = outline_levels(article.blocks)
         # What block and unit templates get as ``article``: the same for every reader.
         self._metadata = article_metadata(article)
@@ -286,7 +291,12 @@ class _ArticleMarkup:
         return entry[2]
 
     def _render(self, item: PlacedUnit | Wall, paywall: object) -> Markup:
-        template = self._templates(_template_name(item))
+        name = _template_name(item)
+        if isinstance(item, PlacedUnit):
+            writer = self._unit_writers.get(name)
+            if writer is not None:
+                return writer(item)
+        template = self._templates(name)
         unit = item if isinstance(item, PlacedUnit) else None
         wall = item if isinstance(item, Wall) else None
         context = {"unit": unit, "wall": wall, "article": self._metadata, "paywall": paywall}

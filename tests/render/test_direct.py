@@ -85,3 +85,39 @@ def test_image_writer_matches_the_template(fields):
     template = renderer.template(BLOCK_TEMPLATES["image"])
     expected = render_small(template, {"block": built, "level": 0, "article": None})
     assert WRITERS["image"](built, 0) == expected
+
+
+def test_the_ad_writer_gives_the_bytes_of_the_default_template():
+    """Every ad placed in every input, on both devices, with hostile labels too."""
+    from layout import Viewer
+    from layout.render.direct import UNIT_WRITERS
+
+    engine = Engine(development=True)
+    renderer = Renderer()
+    template = renderer.template("units/ad.html.j2")
+    compared = 0
+    for source in sample_sources() + corpus_sources():
+        article = source.load()
+        for device in ("mobile", "desktop"):
+            plan = engine.plan(article, Viewer(device=device), instance="feed-1")
+            for unit in plan.units:
+                if unit.kind != "ad" or unit.position in ("anchor", "interstitial"):
+                    continue
+                expected = render_small(template, {"unit": unit, "wall": None,
+                                                   "article": article, "paywall": None})
+                assert UNIT_WRITERS["units/ad.html.j2"](unit) == expected, (article.id, unit)
+                compared += 1
+    assert compared > 200
+
+
+def test_a_theme_ad_template_wins_over_the_ad_writer(tmp_path):
+    (tmp_path / "units").mkdir()
+    (tmp_path / "units" / "ad.html.j2").write_text(
+        '<div class="house-ad" id="{{ unit.slot_id }}"></div>\n', encoding="utf-8")
+    article = article_from_data({
+        "id": "a", "headline": "Headline",
+        "blocks": [{"kind": "paragraph", "html": " ".join(["word"] * 80)}] * 12,
+    })
+    html = Engine(templates=tmp_path).render(article).html
+    assert '<div class="house-ad" id="ad-a-top-1"></div>' in html
+    assert "ad-slot" not in html.split("<style>")[0] + html.split("</style>")[1]
