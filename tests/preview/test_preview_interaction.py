@@ -135,6 +135,17 @@ class Shell:
             value = self.count(device, selector)
         return value
 
+    def wait_panel(self, text: str) -> str:
+        """The explain panel's text once it shows ``text`` (it is refreshed after the
+        frames reload, so it may still show the previous layout for a moment)."""
+        deadline = time.monotonic() + RELOAD_WAIT_S
+        shown = self.page.locator("#panel").inner_text()
+        while text not in shown:
+            assert time.monotonic() < deadline, f"the panel never showed {text!r}: {shown!r}"
+            self.page.wait_for_timeout(50)
+            shown = self.page.locator("#panel").inner_text()
+        return shown
+
     def close(self) -> None:
         self.context.close()
 
@@ -309,7 +320,7 @@ def test_editing_the_rules_reloads_with_fewer_ads(
         elapsed = time.monotonic() - started
         assert shell.count("mobile", ".ad-slot") == total - mids + 1
         shell.wait_count("desktop", '.ad-slot[data-unit="mid"]', lambda n: n == 1)
-        assert f"ads {total - mids + 1} " in shell.page.locator("#panel").inner_text()
+        shell.wait_panel(f"ads {total - mids + 1} ")
     finally:
         rules.write_text(original, encoding="utf-8")
         settle(preview, version)
