@@ -39,7 +39,8 @@ def _words(html: str) -> str:
 
 
 @pytest.mark.benchmark(group="compare")
-@pytest.mark.parametrize("side", ["floor_a", "peer", "bound", "engine"])
+@pytest.mark.parametrize("side", ["floor_a", "peer", "selectolax", "selectolax_nh3", "bound",
+                                  "engine"])
 def test_side_over_corpus(benchmark: Any, side: str) -> None:
     outputs = benchmark(_all, getattr(compare, side), PAGES)
     assert len(outputs) == len(PAGES) and all(outputs)
@@ -47,7 +48,8 @@ def test_side_over_corpus(benchmark: Any, side: str) -> None:
         # Both sides do the whole work of their description: every word comes back.
         for html, out in zip(PAGES, outputs, strict=True):
             assert _words(out) == _words(html)
-    if side == "peer":
+    if side in ("peer", "selectolax", "selectolax_nh3"):
+        # The inserters do what they are timed for: an ad after every 4th paragraph.
         pairs = zip(PAGES, outputs, strict=True)
         with_four = [out for html, out in pairs if len(PARAGRAPH.findall(html)) >= 4]
         assert with_four and all('class="ad-slot"' in page for page in with_four)
@@ -61,6 +63,12 @@ def test_floor_b_over_corpus(benchmark: Any) -> None:
     assert all(page.startswith("<!DOCTYPE html>") for page in outputs)
 
 
+def test_the_selectolax_peer_with_nh3_is_sanitized() -> None:
+    page = compare.selectolax_nh3('<p onclick="x()">Text<script>alert(1)</script></p>' * 4)
+    assert "onclick" not in page and "<script" not in page
+    assert page.count('class="ad-slot"') == 1
+
+
 def test_bound_is_sanitized() -> None:
     """The bound does the engine's sanitizing: what nh3 removes is gone from its output."""
     page = compare.bound('<p onclick="x()">Text<script>alert(1)</script></p>')
@@ -71,12 +79,17 @@ def test_report_prints_every_side_and_both_corpus_targets(capsys: Any) -> None:
     status = compare.main(["--rounds", "1", "--pages", "2", "--corpus-only", "--unsanitized"])
     report = capsys.readouterr().out
     assert "corpus pages: 2, best of 1 rounds each" in report
-    for side in ("floor_a", "floor_b", "peer", "bound", "engine", "per_view", "unsanitized"):
+    for side in ("floor_a", "floor_b", "peer", "selectolax", "selectolax_nh3", "bound",
+                 "engine", "per_view", "unsanitized"):
         assert f"  {side} " in report
     assert "(unsanitized: the engine with nh3 switched off" in report
+    for stage in ("sanitize", "ingest_rest", "plan", "html"):
+        assert f"    {stage} " in report
     verdicts = [line for line in report.splitlines() if "(target " in line]
     assert [line.split("=")[0].strip() for line in verdicts] == [
         "engine / (floor A + floor B)",
+        "engine / (selectolax + nh3)",
         "peer / engine",
+        "per view / (floor A + floor B)",
     ]
     assert status == (1 if any(line.endswith("FAIL") for line in verdicts) else 0)
