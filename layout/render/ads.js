@@ -100,6 +100,7 @@
     server: { nonPersonalizedAds: false, restrictDataProcessing: false },
     consent: { nonPersonalizedAds: false, restrictDataProcessing: false, limitedAds: false },
     unanswered: false,
+    unauctioned: [],    // [config, entries] set up while the CMP had not answered
     frameworks: null,   // the consent frameworks whose CMP is on the page
     decided: false,
     waiting: [],
@@ -215,6 +216,10 @@
       if (finished) {  // after the timeout: the requests from now on follow the answer
         privacy.unanswered = false;
         if (JSON.stringify(settings()) !== before) { applyPrivacy(); }
+        // What was set up without an auction is auctioned from its next request on.
+        privacy.unauctioned.splice(0).forEach(function (pair) {
+          setUpPrebid(pair[0], pair[1].filter(live));
+        });
         return;
       }
       if (Object.keys(answers).length >= pending.length) { finish(); }
@@ -324,8 +329,12 @@
         started[config.instance].push(entry);
         fresh.push(entry);
       });
-      // An article whose consent was not answered in time is not auctioned.
-      if (!privacy.unanswered) { setUpPrebid(config, fresh); }
+      // An article set up before the CMP answered is not auctioned until it does.
+      if (privacy.unanswered) {
+        privacy.unauctioned.push([config, fresh]);
+      } else {
+        setUpPrebid(config, fresh);
+      }
       if (!servicesEnabled) {
         servicesEnabled = true;
         googletag.enableServices();
