@@ -22,7 +22,7 @@ from tests.support.preview_server import (
     ARTIFACTS,
     PreviewServer,
     copy_samples,
-    launch_chromium,
+    running_chromium,
     running_preview,
 )
 
@@ -53,14 +53,8 @@ def preview(files: dict[str, Path]) -> Iterator[PreviewServer]:
 
 @pytest.fixture(scope="module")
 def browser(preview: PreviewServer) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with running_chromium() as chromium:
+        yield chromium
 
 
 class Shell:

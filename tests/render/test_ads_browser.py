@@ -30,7 +30,7 @@ from tests.support.ad_stack import (
     with_harness,
 )
 from tests.support.corpus import CORPUS, SAMPLES, load_corpus_article
-from tests.support.preview_server import launch_chromium
+from tests.support.preview_server import running_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -102,6 +102,11 @@ class Loaded:
     errors: list[str] = field(default_factory=list)
     error_places: list[str] = field(default_factory=list)  # the document of each error
 
+    def console(self, message: Any) -> None:
+        if message.type == "error":
+            self.errors.append(message.text)
+            self.error_places.append(message.location.get("url", ""))
+
     @property
     def calls(self) -> list[list[Any]]:
         return self.data["calls"]
@@ -129,14 +134,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LoopbackSite]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with running_chromium() as chromium:
+        yield chromium
 
 
 def load(browser: Any, site: LoopbackSite, name: str, html: str, device: str, *,
@@ -169,9 +168,7 @@ def load(browser: Any, site: LoopbackSite, name: str, html: str, device: str, *,
         if clock:
             page.clock.install()
         page.add_init_script(OBSERVE_SHIFTS + before)
-        page.on("console", lambda m: loaded.errors.append(m.text) if m.type == "error" else None)
-        page.on("console", lambda m: loaded.error_places.append(m.location.get("url", ""))
-                if m.type == "error" else None)
+        page.on("console", loaded.console)
         page.on("pageerror", lambda error: loaded.errors.append(f"page error: {error}"))
         page.goto(site.url(name), wait_until="load", timeout=LOAD_TIMEOUT_MS)
         if scroll:
@@ -200,11 +197,6 @@ def load(browser: Any, site: LoopbackSite, name: str, html: str, device: str, *,
     return loaded
 
 
-def off_loopback(loaded: Loaded) -> list[str]:
-    """Requests off the loopback site, but for the article's own media (served a pixel)."""
-    return loaded.refused
-
-
 def render(article: Any, device: str, rules: RuleSet, *, format: str = "html",
            viewer: Viewer | None = None) -> str:
     reader = viewer or Viewer(device=device)  # type: ignore[arg-type]
@@ -228,7 +220,7 @@ def expected_sizes(slot: dict[str, Any], width: int) -> list[Any]:
     return []
 
 
-def check_stack(loaded: Loaded, site: LoopbackSite) -> list[str]:
+def check_stack(loaded: Loaded) -> list[str]:
     """Everything the acceptance asks of one page, as a list of what is wrong."""
     problems: list[str] = []
     in_page = loaded.in_page()
@@ -264,7 +256,7 @@ def check_stack(loaded: Loaded, site: LoopbackSite) -> list[str]:
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     if repeated:
         problems.append(f"repeated ids {repeated}")
-    problems += [f"request off loopback: {url}" for url in off_loopback(loaded)]
+    problems += [f"request off loopback: {url}" for url in loaded.refused]
     problems += [f"console error: {error}" for error in loaded.errors]
     if loaded.data["cls"] != 0:
         problems.append(f"layout shift {loaded.data['cls']:.4f}")
@@ -304,7 +296,7 @@ def test_every_sample_and_corpus_page_runs_the_whole_stack(browser, site, device
         bid_first += sum("hb_pb" in served["targeting"] for served in first.values())
         requests += len(loaded.requests)
         cls = max(cls, loaded.data["cls"])
-        problems += [f"{name}: {problem}" for problem in check_stack(loaded, site)]
+        problems += [f"{name}: {problem}" for problem in check_stack(loaded)]
     assert pages >= len(sweep_inputs()) - 3
     assert not problems, "\n".join(problems)
     report(f"ad stack browser ({device}): {pages} pages, {slots} slots each defined and "
@@ -325,7 +317,7 @@ def test_three_fragments_on_one_page_share_one_bootstrap(browser, site):
     assert page.count('<script type="application/json" data-layout-ads>') == 3
     loaded = load(browser, site, "three-fragments.html", with_harness(page, scenario=GRANTED),
                   "mobile")
-    assert not check_stack(loaded, site)
+    assert not check_stack(loaded)
     instances = [config["instance"] for config in loaded.data["configs"]]
     assert instances == names
     started = [slot["id"] for slot in loaded.data["started"]]
@@ -363,7 +355,7 @@ def test_a_fragment_added_later_is_started_by_its_own_copy(browser, site):
 
     loaded = load(browser, site, "added-later.html", with_harness(page, scenario=GRANTED),
                   "mobile", then=add_fragment, content=fragment)
-    assert not check_stack(loaded, site)
+    assert not check_stack(loaded)
     assert [config["instance"] for config in loaded.data["configs"]] == [
         "news-harbour-strike", "data-rents"]
     assert len(loaded.named("enableServices")) == 1
@@ -402,7 +394,7 @@ def test_consent_decides_the_privacy_of_every_request(browser, site, case):
     if case == "granted":
         assert consents and None not in consents  # Prebid passed the CMP's TC string on
     report(f"ad stack consent {case}: {len(loaded.served())} requests, each with {privacy}")
-    assert not off_loopback(loaded)
+    assert not loaded.refused
     assert not loaded.errors
 
 
@@ -476,7 +468,7 @@ def test_out_of_page_formats_and_fluid_slots(browser, site):
     article = load_article(SAMPLES / "articles" / "longread-last-ferry.json")
     loaded = load(browser, site, "formats.html",
                   with_harness(render(article, "mobile", rules), scenario=GRANTED), "mobile")
-    assert not check_stack(loaded, site)
+    assert not check_stack(loaded)
     out_of_page = loaded.named("defineOutOfPageSlot")
     assert sorted(call[2] for call in out_of_page) == [3, 5]  # BOTTOM_ANCHOR, INTERSTITIAL
     (fluid,) = [call for call in loaded.named("defineSlot") if call[1] == "/1234/news/native"]
@@ -677,7 +669,7 @@ def test_a_forged_configuration_loads_no_script(browser, site):
     loaded = load(browser, site, "forged.html", with_harness(html, scenario=GRANTED), "mobile",
                   scroll=False, expect_served=1)
     assert not [url for url in loaded.requests if "evil.example" in url]
-    assert not off_loopback(loaded)
+    assert not loaded.refused
 
 
 def test_the_stack_runs_under_a_nonce_content_security_policy(browser, site):
@@ -696,7 +688,7 @@ def test_the_stack_runs_under_a_nonce_content_security_policy(browser, site):
                                                  strict=True) if place != "about:srcdoc"]
     assert not page_errors
     loaded.errors = page_errors
-    assert not check_stack(loaded, site)
+    assert not check_stack(loaded)
     assert [s for s in loaded.served() if "hb_pb" in s["targeting"]]
 
 

@@ -66,6 +66,19 @@ def launch_chromium(playwright: Any) -> Any:
     return playwright.chromium.launch(executable_path=require_chromium(), args=CHROMIUM_ARGS)
 
 
+@contextmanager
+def running_chromium() -> Iterator[Any]:
+    """``launch_chromium`` under Playwright's sync API, closed when the block exits."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
 @dataclass
 class PreviewServer:
     """A started preview: its base URL, its process and its captured output."""
