@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from layout.access.policy import AccessDecision
 from layout.access.view import reader_article
@@ -20,7 +20,7 @@ from layout.article import Article
 from layout.blocks import Block
 from layout.measure.gaps import Gaps
 from layout.measure.sizes import BlockSize
-from layout.place.decisions import DecisionCode, Outcome
+from layout.place.decisions import DecisionCode, Outcome, format_message
 from layout.viewer import Viewer
 
 GATED_SELECTOR = ".gated"
@@ -40,15 +40,23 @@ def instance_prefix(article_id: str) -> str:
     return f"{slug}-{digest}" if slug else f"a-{digest}"
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """One attempt to put a unit at a gap (or a reason it was not tried at all)."""
+class Decision(NamedTuple):
+    """One attempt to put a unit at a gap (or a reason it was not tried at all); its
+    message is made when read (``format_message``).
+
+    A named tuple: a placement kept with its article holds every decision, and tuples of
+    strings and numbers drop out of the garbage collector's full scans."""
 
     unit: str
     gap: int | None
     outcome: Outcome
     code: DecisionCode
-    message: str
+    text: str
+    values: tuple[object, ...] = ()
+
+    @property
+    def message(self) -> str:
+        return format_message(self.text, self.values)
 
     def to_json(self) -> dict[str, Any]:
         return {

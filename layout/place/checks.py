@@ -25,14 +25,14 @@ from layout.rules import Distance, Unit
 def check_audience(unit: Unit, state: PlacementState) -> Verdict | None:
     audience = state.viewer.audience
     if unit.only.audiences and audience not in unit.only.audiences:
-        return Verdict("audience", f"not shown to {audience} readers")
+        return Verdict("audience", "not shown to {} readers", (audience,))
     return None
 
 
 def check_device(unit: Unit, state: PlacementState) -> Verdict | None:
     device = state.viewer.device
     if unit.only.devices and device not in unit.only.devices:
-        return Verdict("device", f"not shown on {device}")
+        return Verdict("device", "not shown on {}", (device,))
     if unit.position == "rail" and device != "desktop":
         return Verdict("device", "the rail exists on desktop only")
     return None
@@ -41,7 +41,7 @@ def check_device(unit: Unit, state: PlacementState) -> Verdict | None:
 def check_section(unit: Unit, state: PlacementState) -> Verdict | None:
     only, section = unit.only, state.article.section or ""
     if (only.sections and section not in only.sections) or section in only.exclude_sections:
-        return Verdict("section", f"not shown in section {section or '(none)'}")
+        return Verdict("section", "not shown in section {}", (section or "(none)",))
     return None
 
 
@@ -63,7 +63,7 @@ def check_brand_safety(unit: Unit, state: PlacementState) -> Verdict | None:
         return None
     unsafe = set(state.article.brand_safety) & set(state.rules.ads.brand_safety_off)
     if unsafe:
-        return Verdict("brand-safety", f"brand-safety tag {sorted(unsafe)[0]} switches ads off")
+        return Verdict("brand-safety", "brand-safety tag {} switches ads off", (sorted(unsafe)[0],))
     return None
 
 
@@ -87,14 +87,14 @@ def check_min_article(unit: Unit, state: PlacementState) -> Verdict | None:
     words, paragraphs = state.gaps.words[-1], state.gaps.paragraphs[-1]
     if minimum.words is not None and words < minimum.words:
         if not state.sees_all:
-            return Verdict("too-short", f"article has fewer than {minimum.words} words")
-        return Verdict("too-short", f"article has {words} words (needs {minimum.words})")
+            return Verdict("too-short", "article has fewer than {} words", (minimum.words,))
+        return Verdict("too-short", "article has {} words (needs {})", (words, minimum.words))
     if minimum.paragraphs is not None and paragraphs < minimum.paragraphs:
         if not state.sees_all:
             return Verdict("too-short",
-                           f"article has fewer than {minimum.paragraphs} paragraphs")
+                           "article has fewer than {} paragraphs", (minimum.paragraphs,))
         return Verdict("too-short",
-                       f"article has {paragraphs} paragraphs (needs {minimum.paragraphs})")
+                       "article has {} paragraphs (needs {})", (paragraphs, minimum.paragraphs))
     return None
 
 
@@ -105,7 +105,7 @@ def check_ad_size(unit: Unit, state: PlacementState) -> Verdict | None:
         return None
     device = state.viewer.device
     if not fitting_sizes(unit, device, state.rules.device(device)):
-        return Verdict("no-size", f"no size fits the {device} column")
+        return Verdict("no-size", "no size fits the {} column", (device,))
     return None
 
 
@@ -114,7 +114,7 @@ def check_ad_size(unit: Unit, state: PlacementState) -> Verdict | None:
 
 def check_paywall(gap: int, unit: Unit, state: PlacementState) -> Verdict | None:
     if gap > state.last_gap:
-        return Verdict("past-paywall", f"gap {gap} is past the last visible block")
+        return Verdict("past-paywall", "gap {} is past the last visible block", (gap,))
     return None
 
 
@@ -125,12 +125,13 @@ def check_start(gap: int, unit: Unit, state: PlacementState) -> Verdict | None:
     if start.paragraphs is not None and gaps.paragraphs[gap] < start.paragraphs:
         return Verdict(
             "before-start",
-            f"{gaps.paragraphs[gap]} paragraphs above; starts after {start.paragraphs}",
+            "{} paragraphs above; starts after {}", (gaps.paragraphs[gap], start.paragraphs),
         )
     if start.words is not None and gaps.words[gap] < start.words:
-        return Verdict("before-start", f"{gaps.words[gap]} words above; starts after {start.words}")
+        return Verdict("before-start", "{} words above; starts after {}",
+                       (gaps.words[gap], start.words))
     if start.blocks is not None and gap < start.blocks:
-        return Verdict("before-start", f"{gap} blocks above; starts after {start.blocks}")
+        return Verdict("before-start", "{} blocks above; starts after {}", (gap, start.blocks))
     return None
 
 
@@ -143,7 +144,7 @@ def check_first_screen(gap: int, unit: Unit, state: PlacementState) -> Verdict |
     if gaps.offset(gap) < limit:
         return Verdict(
             "first-screen",
-            f"estimated offset {gaps.offset(gap):.0f}px is inside the first {limit:.0f}px",
+            "estimated offset {:.0f}px is inside the first {:.0f}px", (gaps.offset(gap), limit),
         )
     return None
 
@@ -155,17 +156,18 @@ def check_keep_out(gap: int, unit: Unit, state: PlacementState) -> Verdict | Non
     words_after = gaps.words[-1] - gaps.words[gap]
     if keep.last_words is not None and words_after < keep.last_words:
         if not state.sees_all:
-            return Verdict("near-end", f"within the last {keep.last_words} words")
+            return Verdict("near-end", "within the last {} words", (keep.last_words,))
         return Verdict(
-            "near-end", f"{words_after} words below; keeps out of the last {keep.last_words}"
+            "near-end", "{} words below; keeps out of the last {}", (words_after, keep.last_words)
         )
     paragraphs_after = gaps.paragraphs[-1] - gaps.paragraphs[gap]
     if keep.last_paragraphs is not None and paragraphs_after < keep.last_paragraphs:
         if not state.sees_all:
-            return Verdict("near-end", f"within the last {keep.last_paragraphs} paragraphs")
+            return Verdict("near-end", "within the last {} paragraphs", (keep.last_paragraphs,))
         return Verdict(
             "near-end",
-            f"{paragraphs_after} paragraphs below; keeps out of the last {keep.last_paragraphs}",
+            "{} paragraphs below; keeps out of the last {}",
+            (paragraphs_after, keep.last_paragraphs),
         )
     return None
 
@@ -177,7 +179,7 @@ def check_paragraph_length(gap: int, unit: Unit, state: PlacementState) -> Verdi
     words = state.gaps.paragraph_words[gap - 1]
     if words < minimum:
         return Verdict(
-            "short-paragraph", f"the paragraph above has {words} words (needs {minimum})"
+            "short-paragraph", "the paragraph above has {} words (needs {})", (words, minimum)
         )
     return None
 
@@ -186,9 +188,9 @@ def check_neighbours(gap: int, unit: Unit, state: PlacementState) -> Verdict | N
     before, after = state.gaps.before(gap), state.gaps.after(gap)
     avoid = unit.avoid
     if before is not None and (before in avoid.after or before in avoid.next_to):
-        return Verdict(AFTER[before], f"directly after a {before}")
+        return Verdict(AFTER[before], "directly after a {}", (before,))
     if after is not None and (after in avoid.before or after in avoid.next_to):
-        return Verdict(BEFORE[after], f"directly before a {after}")
+        return Verdict(BEFORE[after], "directly before a {}", (after,))
     return None
 
 
@@ -201,16 +203,16 @@ def check_occupied(gap: int, unit: Unit, state: PlacementState) -> Verdict | Non
 def check_spacing(gap: int, unit: Unit, state: PlacementState) -> Verdict | None:
     """Distances to copies, to the same kind and to any unit; both sides' needs count."""
     same_unit, same_kind, any_unit = state.needs(unit)
-    groups: tuple[tuple[DecisionCode, SpacingIndex | None, Distance | None, str], ...] = (
-        ("too-close", state.by_unit.get(unit.id), same_unit, f"{unit.id}"),
-        ("too-close-kind", state.by_kind.get(unit.kind), same_kind, f"another {unit.kind}"),
-        ("too-close-any", state.every_unit, any_unit, "another unit"),
+    groups: tuple[tuple[DecisionCode, SpacingIndex | None, Distance | None, str, str], ...] = (
+        ("too-close", state.by_unit.get(unit.id), same_unit, "", unit.id),
+        ("too-close-kind", state.by_kind.get(unit.kind), same_kind, "another ", unit.kind),
+        ("too-close-any", state.every_unit, any_unit, "another ", "unit"),
     )
-    for code, index, own, what in groups:
+    for code, index, own, prefix, what in groups:
         found = index.violation(state.gaps, gap, own) if index is not None else None
         if found is not None:
             other, short = found
-            return Verdict(code, f"{short} from {what} at gap {other}")
+            return Verdict(code, "{} from {}{} at gap {}", (short, prefix, what, other))
     return None
 
 
@@ -224,7 +226,7 @@ def check_density(gap: int, unit: Unit, state: PlacementState) -> Verdict | None
     cap = state.rules.density.max_ad_ratio
     if density > cap:
         return Verdict(
-            "density-cap", f"estimated ad density would be {density:.2f} (cap {cap:.2f})"
+            "density-cap", "estimated ad density would be {:.2f} (cap {:.2f})", (density, cap)
         )
     return None
 

@@ -87,11 +87,26 @@ DecisionCode = Literal[
 DECISION_CODES: Final[frozenset[str]] = frozenset(get_args(DecisionCode))
 
 
+def format_message(text: str, values: tuple[object, ...]) -> str:
+    """A decision's message for people: ``text`` with ``values`` put in its ``{}`` fields.
+
+    The solver records the two apart and every rejected gap is a decision, while the
+    message is read only by explain, the plan JSON's decisions and the preview: it is made
+    when read. A text without values is the message as it is (braces and all)."""
+    return text.format(*values) if values else text
+
+
 class Verdict(NamedTuple):
-    """Why a check refuses: its code and a message for people (``layout explain``)."""
+    """Why a check refuses: its code, and its message (``layout explain``) as a format
+    text and the values for it (``format_message``)."""
 
     code: DecisionCode
-    message: str
+    text: str
+    values: tuple[object, ...] = ()
+
+    @property
+    def message(self) -> str:
+        return format_message(self.text, self.values)
 
 
 def _neighbour_codes(side: str) -> dict[str, DecisionCode]:

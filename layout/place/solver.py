@@ -170,7 +170,7 @@ def _place_in_content(ctx: _Context, unit: Unit) -> None:
         verdict = ctx.checks.reject(gap, unit, ctx.state)
         if verdict is not None:
             ctx.result.decisions.append(
-                Decision(unit.id, gap, "rejected", verdict.code, verdict.message)
+                Decision(unit.id, gap, "rejected", *verdict)
             )
             continue
         _put(ctx, unit, gap, "placed", "every check allows this gap")
