@@ -5,6 +5,10 @@ paragraphs and headings are most of an article's blocks. Each writer here gives 
 bytes of its default template (``templates/blocks/KIND.html.j2``), which a test checks on
 every block of the samples and the corpus. The renderer uses a writer only while the
 theme's template for the kind is the default one: a theme that overrides the template wins.
+
+A writer returns a plain string of markup (it escapes what it puts in): the renderer keeps
+each block's markup for as long as its article lives, and a ``Markup`` string, unlike a
+``str``, is an object the garbage collector scans.
 """
 
 from __future__ import annotations
@@ -12,20 +16,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final
 
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from layout.blocks import Block, Heading, Image, ListBlock, Paragraph
 from layout.plan import PlacedUnit
 
-Writer = Callable[[Block, int], Markup]
-UnitWriter = Callable[[PlacedUnit], Markup]
+Writer = Callable[[Block, int], str]
+UnitWriter = Callable[[PlacedUnit], str]
 
 
 def _align(block: Paragraph | Heading) -> str:
     return f' class="align-{escape(block.align)}"' if block.align else ""
 
 
-def image(block: Block, level: int) -> Markup:
+def image(block: Block, level: int) -> str:
     """``blocks/image.html.j2``: the figure, the image (in its link) and the caption."""
     assert isinstance(block, Image)
     align = f" align-{escape(block.align)}" if block.align else ""
@@ -42,24 +46,24 @@ def image(block: Block, level: int) -> Markup:
         credit = f' <span class="credit">{escape(block.credit)}</span>' if block.credit else ""
         parts.append(f"<figcaption>{block.caption or ''}{credit}</figcaption>\n")
     parts.append("</figure>\n")
-    return Markup("".join(parts))
+    return "".join(parts)
 
 
-def paragraph(block: Block, level: int) -> Markup:
+def paragraph(block: Block, level: int) -> str:
     assert isinstance(block, Paragraph)
-    return Markup(f"<p{_align(block)}>{block.markup}</p>\n")
+    return f"<p{_align(block)}>{block.markup}</p>\n"
 
 
-def heading(block: Block, level: int) -> Markup:
+def heading(block: Block, level: int) -> str:
     assert isinstance(block, Heading)
-    return Markup(f"<h{level}{_align(block)}>{block.markup}</h{level}>\n")
+    return f"<h{level}{_align(block)}>{block.markup}</h{level}>\n"
 
 
-def listing(block: Block, level: int) -> Markup:
+def listing(block: Block, level: int) -> str:
     assert isinstance(block, ListBlock)
     tag = "ol" if block.ordered else "ul"
     items = "".join(f"<li>{item}</li>\n" for item in block.items)  # sanitized markup
-    return Markup(f'<{tag} class="list">\n{items}</{tag}>\n')
+    return f'<{tag} class="list">\n{items}</{tag}>\n'
 
 
 # The writer of each block kind that has one, by kind.
@@ -68,14 +72,14 @@ WRITERS: Final[dict[str, Writer]] = {
 }
 
 
-def ad_unit(unit: PlacedUnit) -> Markup:
+def ad_unit(unit: PlacedUnit) -> str:
     """``units/ad.html.j2``: the slot with its label and the frame that reserves its
     height per device (an article has several ads, each rendered once per placement)."""
     data = unit.data
     label = escape(data["label"])
     heights = "".join(f"--h-{escape(device)}: {escape(height)}px;"
                       for device, height in data["frame_heights"].items())
-    return Markup(
+    return (
         f'<aside class="ad-slot ad-slot-{escape(unit.position)}" aria-label="{label}" '
         f'data-unit="{escape(unit.unit)}" data-slot="{escape(unit.id)}">\n'
         f'<p class="ad-label">{label}</p>\n'

@@ -103,15 +103,17 @@ def _template_name(item: PlanItem) -> str:
     return template or f"units/{item.kind}.html.j2"
 
 
-def render_small(template: jinja2.Template, variables: dict[str, Any]) -> Markup:
-    """Render a small template (one block, one unit) as safe markup.
+def render_small(template: jinja2.Template, variables: dict[str, Any]) -> str:
+    """Render a small template (one block, one unit) to its markup (a plain string, as the
+    direct writers give it: see ``direct``).
 
     ``Template.render`` copies the template's globals, a ChainMap, into every new context:
     for a template of one line that copy costs more than the rendering. Here the context
     is built over a plain copy of the globals, which is what ``render`` would build.
     """
     context = template.new_context({**template.environment.globals, **variables}, shared=True)
-    return Markup(template.environment.concat(template.root_render_func(context)))
+    markup: str = template.environment.concat(template.root_render_func(context))
+    return markup
 
 
 def _anchor(gap: int) -> str:
@@ -248,8 +250,8 @@ class _ArticleMarkup:
         self._levels = outline_levels(article.blocks)
         # What block and unit templates get as ``article``: the same for every reader.
         self._metadata = article_metadata(article)
-        self._blocks: dict[int, Markup] = {}
-        self._units: dict[object, tuple[PlacedUnit | Wall, object, Markup]] = {}
+        self._blocks: dict[int, str] = {}
+        self._units: dict[object, tuple[PlacedUnit | Wall, object, str]] = {}
         self._ad_configs: dict[Hashable, Any] = {}
         self._ad_configs_lock = threading.Lock()
 
@@ -265,7 +267,7 @@ class _ArticleMarkup:
             configs[key] = made
         return made
 
-    def block(self, article: Article, index: int) -> Markup:
+    def block(self, article: Article, index: int) -> str:
         markup = self._blocks.get(index)
         if markup is None:
             block = article.blocks[index]
@@ -280,7 +282,7 @@ class _ArticleMarkup:
             self._blocks[index] = markup
         return markup
 
-    def unit(self, item: PlacedUnit | Wall, paywall: object) -> Markup:
+    def unit(self, item: PlacedUnit | Wall, paywall: object) -> str:
         # A unit's HTML is a function of its value, the article and the paywall: an equal
         # unit (or wall) at the same place renders the same. The identity test first keeps
         # the common case, a placement the engine reused, to one comparison.
@@ -290,7 +292,7 @@ class _ArticleMarkup:
             entry = self._units[key] = (item, paywall, self._render(item, paywall))
         return entry[2]
 
-    def _render(self, item: PlacedUnit | Wall, paywall: object) -> Markup:
+    def _render(self, item: PlacedUnit | Wall, paywall: object) -> str:
         name = _template_name(item)
         if isinstance(item, PlacedUnit):
             writer = self._unit_writers.get(name)
