@@ -98,10 +98,18 @@ class Walker:
         return True
 
     def walk(self, root: etree._Element) -> list[BlockData]:
-        """Every block of the tree under ``root``."""
-        self._children(root)
-        self._flush()
-        return self.found
+        """Every block of the tree under ``root``. The walk is the walker's only one: at its
+        end the walker lets go of the tree's elements and of its context, whose callbacks
+        refer back to it, so the parsed body is freed as soon as ingest returns instead of
+        at the garbage collector's next pass."""
+        try:
+            self._children(root)
+            self._flush()
+            return self.found
+        finally:
+            self._mixed.clear()
+            self._images.clear()
+            del self._context
 
     def _add_text(self, text: str | None) -> None:
         if text:
