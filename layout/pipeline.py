@@ -25,6 +25,7 @@ from layout.place.checks import CHECKS
 from layout.place.notice import meter_notice
 from layout.place.ruler import Ruler
 from layout.place.solver import Placement, place
+from layout.place.units import FrozenUnitData
 from layout.plan import Decision, LayoutPlan, Wall, instance_prefix
 from layout.rules import RuleSet
 from layout.viewer import Viewer
@@ -43,6 +44,7 @@ class PlanMemos:
     sizes: ArticleMemo[tuple[BlockSize, ...]] = field(default_factory=ArticleMemo)
     gaps: ArticleMemo[Gaps] = field(default_factory=ArticleMemo)
     placements: ArticleMemo[Placement] = field(default_factory=ArticleMemo)
+    unit_data: FrozenUnitData = field(default_factory=FrozenUnitData)
 
     def measured(self, article: Article, profile: DeviceProfile) -> tuple[BlockSize, ...]:
         """Block sizes for an article and a device profile (measuring is pure and
@@ -144,7 +146,8 @@ def _placement(
         reserved = {visible: WALL_HEIGHT} if wall else {}
         seen = gaps.cut(visible) if wall else gaps
         return place(
-            article, reader, rules, seen, last_gap=visible, reserved=reserved, checks=checks
+            article, reader, rules, seen, last_gap=visible, reserved=reserved, checks=checks,
+            unit_data=memos.unit_data,
         )
 
     key = (viewer.device, viewer.audience, visible, wall is not None)

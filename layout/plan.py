@@ -111,6 +111,17 @@ class PlacedUnit:
     def __post_init__(self) -> None:
         object.__setattr__(self, "data", freeze(self.data))
 
+    @classmethod
+    def with_frozen_data(cls, id: str, unit: str, kind: str, gap: int, position: str,
+                         reserved_height: float, data: Mapping[str, Any]) -> PlacedUnit:
+        """A placed unit whose ``data`` is frozen already (``freeze``'s result, shared
+        with other placements of the unit), so it is not copied again."""
+        placed = object.__new__(PlacedUnit)
+        values = (id, unit, kind, gap, position, reserved_height, data, "")
+        for name, value in zip(_PLACED_FIELDS, values, strict=True):
+            object.__setattr__(placed, name, value)
+        return placed
+
     def in_instance(self, instance: str) -> PlacedUnit:
         """This ad with the element id of its slot in a page instance. Placements are
         shared by every render of an article, whatever its instance (a render may name

@@ -17,7 +17,7 @@ from layout.place.checks import CHECKS
 from layout.place.decisions import FIXED, DecisionCode
 from layout.place.ruler import Ruler
 from layout.place.state import PlacementState
-from layout.place.units import unit_data
+from layout.place.units import FrozenUnitData
 from layout.plan import Decision, PlacedUnit
 from layout.rules import RuleSet, Unit
 from layout.viewer import Viewer
@@ -39,6 +39,7 @@ class _Context:
     state: PlacementState
     result: Placement
     checks: Ruler
+    unit_data: FrozenUnitData
 
 
 def place(
@@ -50,16 +51,19 @@ def place(
     last_gap: int,
     reserved: dict[int, float] | None = None,
     checks: Ruler = CHECKS,
+    unit_data: FrozenUnitData | None = None,
 ) -> Placement:
     """Place every unit of ``rules`` for this article and reader.
 
     ``reserved`` holds gaps already taken (the paywall's wall) with their heights: units
-    keep their spacing from them and the density counts them.
+    keep their spacing from them and the density counts them. ``unit_data`` is the
+    engine's memo of the units' data (a memo of this call's own by default).
     """
     state = PlacementState(article, viewer, gaps, rules, last_gap)
     for gap, height in (reserved or {}).items():
         state.reserve(gap, height)
-    ctx = _Context(article, rules, gaps, state, Placement(), checks)
+    ctx = _Context(article, rules, gaps, state, Placement(), checks,
+                   unit_data or FrozenUnitData())
     ordered = sorted(enumerate(rules.units), key=lambda pair: (-pair[1].priority, pair[0]))
     units = [unit for _, unit in ordered if _eligible(ctx, unit)]
     for unit in units:
@@ -89,14 +93,9 @@ def _eligible(ctx: _Context, unit: Unit) -> bool:
 def _put(ctx: _Context, unit: Unit, gap: int, code: DecisionCode, message: str) -> None:
     copy = ctx.state.next_copy(unit)
     height = ctx.state.height_of(unit)
-    placed = PlacedUnit(
-        id=f"{unit.id}-{copy}",
-        unit=unit.id,
-        kind=unit.kind,
-        gap=gap,
-        position=unit.position,
-        reserved_height=height,
-        data=unit_data(unit, copy, ctx.article, ctx.rules, ctx.state.shown_blocks),
+    data = ctx.unit_data.get(unit, copy, ctx.article, ctx.rules, ctx.state.shown_blocks)
+    placed = PlacedUnit.with_frozen_data(
+        f"{unit.id}-{copy}", unit.id, unit.kind, gap, unit.position, height, data
     )
     ctx.result.units.append(placed)
     ctx.result.decisions.append(Decision(unit.id, gap, "placed", code, message))

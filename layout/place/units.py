@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from layout.article import Article
 from layout.blocks import Block, Video
 from layout.measure.devices import DeviceProfile
+from layout.plan import freeze
 from layout.rules import RuleSet, Size, Unit
 from layout.rules.units import OUT_OF_PAGE
 
@@ -64,6 +65,33 @@ def breakpoints(rules: RuleSet) -> tuple[tuple[str, int], ...]:
 def ad_format(unit: Unit) -> str:
     """The format an ad server is asked for: an out-of-page position is its own format."""
     return unit.position if unit.position in OUT_OF_PAGE else unit.format
+
+
+class FrozenUnitData:
+    """Each unit's frozen data (``plan.freeze``), made once per unit and copy where it
+    depends on the unit alone: an ad's (sizes, targeting, frame heights, bidders) and a
+    promo's (its text and action) are the same in every article, and making and freezing
+    them at every placement was a fifth of the solver's time on the cold path. A video's
+    or a related link's depends on the article, and is made each time.
+
+    Owned by an engine with its other memos. An entry is kept with its unit, by the unit's
+    identity: an engine's rule set lives as long as the engine, and a unit of another rule
+    set (a test's) never meets another's entry."""
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[int, int], tuple[Unit, Mapping[str, Any]]] = {}
+
+    def get(self, unit: Unit, copy: int, article: Article, rules: RuleSet,
+            shown: Sequence[Block]) -> Mapping[str, Any]:
+        if unit.kind not in ("ad", "promo"):
+            frozen: Mapping[str, Any] = freeze(unit_data(unit, copy, article, rules, shown))
+            return frozen
+        key = (id(unit), copy if unit.kind == "ad" else 0)
+        entry = self._entries.get(key)
+        if entry is None or entry[0] is not unit:
+            entry = (unit, freeze(unit_data(unit, copy, article, rules, shown)))
+            self._entries[key] = entry
+        return entry[1]
 
 
 def unit_data(

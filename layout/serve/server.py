@@ -126,7 +126,8 @@ def serve(host: str, port: int, workers: int, settings: ServeSettings) -> None:
     import uvicorn
 
     settings.export()
-    app_from_env(freeze=False)  # raises ConfigError (missing meter secret, broken default) before binding
+    # Raises ConfigError (a missing meter secret, a broken default) before binding.
+    app_from_env(freeze=False)
     uvicorn.run(
         "layout.serve.server:app_from_env",
         factory=True,

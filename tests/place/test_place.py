@@ -354,3 +354,28 @@ def test_an_ads_own_height_never_reserves_less_than_its_tallest_size():
     high = render(blocks, rules(ad(start={"paragraphs": 3}, height={"mobile": 400})))
     assert units_of(low)["mid"]["reserved_height"] == 250 + 24
     assert units_of(high)["mid"]["reserved_height"] == 400 + 24
+
+
+def test_an_ads_data_is_made_once_per_copy_and_a_videos_per_article() -> None:
+    """The engine keeps each ad copy's and promo's frozen data for every article; a video
+    card's data comes from the article, so each article gets its own."""
+    playlist = [{"provider": "youtube", "video_id": "dQw4w9WgXcQ", "title": "Clip A"},
+                {"provider": "vimeo", "video_id": "76979871", "title": "Clip B"}]
+    ruleset = rules(ad("mid", max=2, every={"blocks": 3}), promo(start={"blocks": 1}),
+                    {"id": "clip", "kind": "video", "source": "playlist", "playlist": playlist,
+                     "start": {"blocks": 2}})
+    engine = Engine(ruleset)
+    viewer = Viewer(device="mobile")
+    units = {}
+    for story in ("one", "two"):
+        built = article_from_data({"id": story, "headline": "Headline",
+                                   "blocks": [para(60) for _ in range(12)]})
+        plan = engine.plan(built, viewer)
+        units[story] = {unit.id: unit for unit in plan.units}
+    one, two = units["one"], units["two"]
+    assert {"mid-1", "mid-2", "promo-1", "clip-1"} <= set(one) & set(two)
+    assert one["mid-1"].data is two["mid-1"].data
+    assert one["mid-2"].data is not one["mid-1"].data
+    assert one["mid-2"].data["targeting"] == two["mid-2"].data["targeting"]
+    assert one["promo-1"].data is two["promo-1"].data
+    assert one["clip-1"].data is not two["clip-1"].data
