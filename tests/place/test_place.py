@@ -46,7 +46,7 @@ def render(
     **article: Any,
 ) -> dict[str, Any]:
     built = article_from_data({"id": "story", "headline": "Headline", "blocks": blocks, **article})
-    viewer = Viewer(device=device, audience=audience)  # type: ignore[arg-type]
+    viewer = Viewer(device=device, audience=audience)
     return Engine(ruleset).render(built, viewer, format="json").plan
 
 
@@ -295,7 +295,7 @@ def units_of(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {item["unit"]: item for item in plan["items"] if item["type"] == "unit"}
 
 
-def test_an_anchor_counts_its_height_once_and_adds_nothing_to_the_text():
+def test_an_anchor_counts_its_height_once_and_adds_nothing_to_the_text() -> None:
     blocks = [para(60) for _ in range(12)]
     without = render(blocks, rules(ad(start={"paragraphs": 3})))
     plan = render(blocks, rules(ad(start={"paragraphs": 3}), ANCHOR))
@@ -310,7 +310,7 @@ def test_an_anchor_counts_its_height_once_and_adds_nothing_to_the_text():
     assert [d["code"] for d in decision] == ["fixed-anchor"]
 
 
-def test_an_anchor_takes_its_share_of_the_density_cap():
+def test_an_anchor_takes_its_share_of_the_density_cap() -> None:
     blocks = [para(60) for _ in range(6)]
     mid = ad(start={"paragraphs": 2})
     cap = {"density": {"max_ad_ratio": 0.15}}  # the mid ad alone: 0.14; with the anchor: 0.17
@@ -320,7 +320,7 @@ def test_an_anchor_takes_its_share_of_the_density_cap():
     assert "density-cap" in {d["code"] for d in crowded["decisions"] if d["unit"] == "mid"}
 
 
-def test_an_interstitial_is_between_pages_not_in_the_text():
+def test_an_interstitial_is_between_pages_not_in_the_text() -> None:
     blocks = [para(60) for _ in range(8)]
     without = render(blocks, rules(ad(start={"paragraphs": 3})))
     for device in ("mobile", "desktop"):
@@ -332,7 +332,7 @@ def test_an_interstitial_is_between_pages_not_in_the_text():
             assert plan["metrics"]["content_height"] == without["metrics"]["content_height"]
 
 
-def test_out_of_page_ads_have_no_slot_in_the_page():
+def test_out_of_page_ads_have_no_slot_in_the_page() -> None:
     built = article_from_data({"id": "story", "headline": "Headline",
                                "blocks": [para(60) for _ in range(8)]})
     html = Engine(rules(ANCHOR, INTERSTITIAL)).render(built, Viewer()).html
@@ -340,14 +340,14 @@ def test_out_of_page_ads_have_no_slot_in_the_page():
     assert '"format":"anchor"' in html and '"format":"interstitial"' in html
 
 
-def test_an_anchor_that_fits_no_screen_is_skipped():
+def test_an_anchor_that_fits_no_screen_is_skipped() -> None:
     wide = ad("anchor", position="anchor", sizes={"mobile": [[728, 90]]})
     plan = render([para(60) for _ in range(8)], rules(wide))
     assert "anchor" not in units_of(plan)
     assert [d["code"] for d in plan["decisions"] if d["unit"] == "anchor"] == ["no-size"]
 
 
-def test_an_ads_own_height_never_reserves_less_than_its_tallest_size():
+def test_an_ads_own_height_never_reserves_less_than_its_tallest_size() -> None:
     """A creative taller than its space would move the text: ``height`` only adds."""
     blocks = [para(60) for _ in range(8)]
     low = render(blocks, rules(ad(start={"paragraphs": 3}, height={"mobile": 100})))
