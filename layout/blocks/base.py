@@ -3,6 +3,7 @@ in (unless ingest says it already is), unsafe URLs removed, a caption's cleaning
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Literal
 
 from markupsafe import Markup
@@ -15,6 +16,7 @@ from pydantic import (
 
 from layout.html.repair import clean_block_html, clean_inline_html
 from layout.html.sanitize import is_safe_url
+from layout.measure.text import BlockText, block_text_of
 
 
 def already_sanitized(info: ValidationInfo) -> bool:
@@ -59,7 +61,7 @@ class Captioned(FrozenModel):
         return Markup(caption) if caption else None
 
 
-class _MarkupBlock(FrozenModel):
+class MarkupBlock(FrozenModel):
     """A block carried as sanitized ``html``; each kind of markup names its cleaner."""
 
     html: str
@@ -78,8 +80,20 @@ class _MarkupBlock(FrozenModel):
         """The sanitized markup, marked safe for the templates."""
         return Markup(self.html)
 
+    @cached_property
+    def measured_text(self) -> BlockText:
+        """The block's text and words for measuring, read from its markup once (not part
+        of the model: neither dumped nor compared). Ingest's walk gives a paragraph's
+        from its parsed element instead (``know_text``)."""
+        return block_text_of(self.html)
 
-class InlineText(_MarkupBlock):
+    def know_text(self, text: BlockText) -> None:
+        """Keep ``text`` as ``measured_text``: what ingest read off the parsed element
+        this block's markup was written from (equal to what the markup would give)."""
+        self.__dict__["measured_text"] = text
+
+
+class InlineText(MarkupBlock):
     """A block whose ``html`` is phrasing markup (links, emphasis, line breaks, code)."""
 
     @staticmethod
@@ -87,7 +101,7 @@ class InlineText(_MarkupBlock):
         return clean_inline_html(value)
 
 
-class FlowHtml(_MarkupBlock):
+class FlowHtml(MarkupBlock):
     """A block carried as sanitized block markup."""
 
     @staticmethod

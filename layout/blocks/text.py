@@ -3,6 +3,7 @@ markup, related links, dividers, page breaks and slot markers."""
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Literal
 
 from markupsafe import Markup
@@ -22,6 +23,7 @@ from layout.blocks.base import (
     checked_url,
 )
 from layout.html.repair import clean_block_html
+from layout.measure.text import BlockText, block_text_of
 
 
 class Paragraph(InlineText):
@@ -52,6 +54,11 @@ class Preformatted(InlineText):
     kind: Literal["preformatted"] = "preformatted"
     variant: Literal["pre", "code", "verse"] = "pre"
     language: str | None = Field(None, max_length=40, pattern=r"^[A-Za-z0-9_+#.\-]+$")
+
+    @cached_property
+    def measured_text(self) -> BlockText:
+        """Its lines and spaces are its own (``measure.text.preformatted_text``)."""
+        return block_text_of(self.html, preformatted=True)
 
 
 class ListBlock(FrozenModel):

@@ -10,19 +10,15 @@ from __future__ import annotations
 
 import math
 import re
-from html import unescape
 from typing import NamedTuple
 
 from layout.article import Article
 from layout.blocks import Block, Gallery, Quote, Table
+from layout.blocks.base import MarkupBlock
 from layout.measure.devices import DeviceProfile
 from layout.measure.lines import line_count
 from layout.measure.outline import outline_levels
-
-_TAG = re.compile(r"<[^>]*>")
-_PRE = re.compile(r"<pre\b.*?</pre>", re.IGNORECASE | re.DOTALL)
-_BREAK = re.compile(r"<br\s*/?>|</(?:p|li|tr|dd|dt|h\d|div)>", re.IGNORECASE)
-
+from layout.measure.text import plain_text
 
 BLOCK_GAP_EM = 1.0  # vertical margin between blocks, in em
 TABLE_SCALE = 0.85  # table text size, as in the theme
@@ -53,29 +49,11 @@ class BlockSize(NamedTuple):
         return self.kind in BODY_TEXT_KINDS
 
 
-def plain_text(html: str) -> str:
-    """Markup -> text with line breaks at block boundaries (for counting, not display).
-
-    Source whitespace (newlines included) collapses as a browser collapses it; only
-    block-level ends and <br> start a new line, and <pre> keeps its own lines.
-    """
-    if "<pre" in html:
-        html = _PRE.sub(lambda pre: pre.group(0).replace("\n", "<br>"), html)
-    text = " ".join(html.split())
-    if "<" in text:
-        if "</" in text or "<br" in text:
-            text = _BREAK.sub("\n", text)
-        text = _TAG.sub("", text)
-    return unescape(text) if "&" in text else text
-
-
 def block_text(block: Block) -> str:
     """All the reader-visible text of a block, as plain text."""
     match block.kind:
-        case "paragraph" | "heading" | "note" | "quote" | "table" | "html":
-            return plain_text(block.html)
-        case "preformatted":
-            return plain_text(block.html.replace("\n", "<br>"))
+        case "paragraph" | "heading" | "note" | "quote" | "table" | "html" | "preformatted":
+            return block.measured_text.text
         case "embed":
             caption = plain_text(block.caption or "")
             return "\n".join(filter(None, (plain_text(block.html) or block.title or
@@ -261,7 +239,7 @@ def _quote_height(block: Quote, profile: DeviceProfile) -> float:
     """The quote's paragraphs (half a line apart; a pull quote is set larger) and the
     attribution under it."""
     scale = 1.3 if block.pull else 1.05
-    parts = [part for part in plain_text(block.html).split("\n") if part.strip()]
+    parts = [part for part in block.measured_text.text.split("\n") if part.strip()]
     font = profile.font_size * scale
     height = sum(_text_height(part, profile, scale, inset_em=1.2) for part in parts)
     height += max(0, len(parts) - 1) * font * 0.5
@@ -281,8 +259,11 @@ def measure(article: Article, profile: DeviceProfile) -> list[BlockSize]:
 def measure_block(block: Block, profile: DeviceProfile, level: int = 0) -> BlockSize:
     """A block's measurements; ``level`` is the level a heading is shown at (the page
     outline's, ``outline.outline_levels``), its own when not given."""
-    text = block_text(block)
-    words = len(text.split()) if block.kind not in MEDIA_KINDS else 0
+    if isinstance(block, MarkupBlock) and block.kind != "embed":
+        text, words = block.measured_text
+    else:
+        text = block_text(block)
+        words = len(text.split()) if block.kind not in MEDIA_KINDS else 0
     return BlockSize(block.kind, words, len(text), block_height(block, text, profile, level))
 
 
