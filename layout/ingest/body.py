@@ -13,6 +13,7 @@ from typing import Any
 from lxml import etree
 
 from layout.article import Article, article_from_data
+from layout.blocks import Paragraph
 from layout.html.markup import markup_text
 from layout.html.repair import clean_inline_html, repair_tree
 from layout.html.sanitize import MarkupTooDeep, sanitized_body
@@ -25,6 +26,7 @@ from layout.ingest.recognize.text import TEASER_MARK
 from layout.ingest.walker import Walker
 from layout.ingest.wordpress import mark_blocks
 from layout.limits import DEFAULT_LIMITS, Limits, over_limit
+from layout.measure.text import BlockText
 
 _LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
@@ -60,7 +62,22 @@ def ingest_html(
     data["blocks"] = [_with_frame_cards(block) for block in blocks]
     given = data.get("reports")
     data["reports"] = [*given, *walker.reports] if isinstance(given, list) else walker.reports
-    return article_from_data(data, sanitized=True)
+    article = article_from_data(data, sanitized=True)
+    _keep_texts(article, walker.texts)
+    return article
+
+
+def _keep_texts(article: Article, texts: dict[str, BlockText]) -> None:
+    """Give each paragraph the text the walk read off its element (one pass over the
+    tree: its markup is not read again to measure it). A paragraph whose markup changed
+    after the walk (a frame's card) finds none and is measured from its markup."""
+    if not texts:
+        return
+    for block in article.blocks:
+        if isinstance(block, Paragraph):
+            text = texts.get(block.html)
+            if text is not None:
+                block.know_text(text)
 
 
 def _read_marks(found: list[BlockData], data: dict[str, Any],

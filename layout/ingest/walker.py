@@ -15,6 +15,7 @@ from layout.ingest.recognize.base import BlockData, alignment, as_list
 from layout.ingest.recognize.images import image_block
 from layout.ingest.recognize.text import raw_markup
 from layout.ingest.wordpress import BLOCK_ATTRIBUTE, WordPressBlock, block_of
+from layout.measure.text import BlockText, element_text
 
 _WRAPPERS = frozenset(
     [
@@ -57,6 +58,9 @@ class Walker:
     def __init__(self, recognizers: RecognizerTable = RECOGNIZERS) -> None:
         self.found: list[BlockData] = []
         self.reports: list[dict[str, Any]] = []
+        # The measured text of paragraphs written from an element, by their markup: read
+        # while the element is at hand (``measure.text.element_text``).
+        self.texts: dict[str, BlockText] = {}
         self._recognizers = recognizers
         self._inline: list[str] = []
         self._has_text = False
@@ -187,7 +191,12 @@ class Walker:
             self._flush()
             return
         align = alignment(element)
+        before = len(self.found)
         self._add_markup(inner_html(element), element)
         self._flush()
-        if align and self.found and self.found[-1]["kind"] == "paragraph":
-            self.found[-1]["align"] = align
+        if len(self.found) == before + 1 and self.found[-1]["kind"] == "paragraph":
+            if align:
+                self.found[-1]["align"] = align
+            text = element_text(element)
+            if text is not None:
+                self.texts[self.found[-1]["html"]] = text
