@@ -120,9 +120,13 @@ class Walker:
             self._inline.append(escape(text, quote=False))
             self._has_text = self._has_text or not text.isspace()
 
-    def _add_markup(self, markup: str, source: etree._Element) -> None:
+    def _add_markup(self, markup: str, source: etree._Element,
+                    holds_text: bool | None = None) -> None:
+        """``markup`` written from ``source``; ``holds_text`` when the caller knows
+        whether it has text (else it is read off the element)."""
         self._inline.append(markup)
-        self._has_text = self._has_text or has_text(source)
+        if not self._has_text:
+            self._has_text = has_text(source) if holds_text is None else holds_text
         if len(source):
             self._images.extend(source.iter("img"))
         elif source.tag == "img":
@@ -191,12 +195,12 @@ class Walker:
             self._flush()
             return
         align = alignment(element)
+        text = element_text(element)
         before = len(self.found)
-        self._add_markup(inner_html(element), element)
+        self._add_markup(inner_html(element), element, None if text is None else text.words > 0)
         self._flush()
         if len(self.found) == before + 1 and self.found[-1]["kind"] == "paragraph":
             if align:
                 self.found[-1]["align"] = align
-            text = element_text(element)
             if text is not None:
                 self.texts[self.found[-1]["html"]] = text
