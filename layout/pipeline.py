@@ -94,8 +94,8 @@ def build_plan(
     placement = _placement(article, viewer, rules, gaps, access.visible_blocks, wall, memos,
                            checks)
     notice = meter_notice(access)
-    placed = [unit.in_instance(prefix) if unit.kind == "ad" else unit for unit in placement.units]
-    units = [notice, *placed] if notice is not None else placed
+    placed = placement.units_in(prefix)
+    units = [notice, *placed] if notice is not None else list(placed)
     plan = LayoutPlan(
         article=article,
         viewer=viewer,

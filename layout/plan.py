@@ -234,15 +234,21 @@ class LayoutPlan:
         by_gap: dict[int, list[PlacedUnit]] = {}
         for unit in self.units:
             by_gap.setdefault(unit.gap, []).append(unit)
-        blocks = self.shown_blocks
-        for index in range(self.visible_blocks + 1):
-            here = by_gap.get(index, ())
-            yield from (unit for unit in here if unit.position != "bottom")
-            if self.wall is not None and self.wall.gap == index:
-                yield self.wall
-            yield from (unit for unit in here if unit.position == "bottom")
-            if index < self.visible_blocks:
-                yield BlockItem(index, blocks[index], self.sizes[index])
+        blocks, sizes, wall, visible = self.shown_blocks, self.sizes, self.wall, self.visible_blocks
+        wall_gap = wall.gap if wall is not None else -1
+        # Most gaps hold nothing: a block is the only item made for them (this runs for
+        # every block of every render).
+        for index in range(visible + 1):
+            here = by_gap.get(index)
+            if here is not None:
+                yield from [unit for unit in here if unit.position != "bottom"]
+            if index == wall_gap:
+                assert wall is not None
+                yield wall
+            if here is not None:
+                yield from [unit for unit in here if unit.position == "bottom"]
+            if index < visible:
+                yield BlockItem(index, blocks[index], sizes[index])
 
     @property
     def visible_words(self) -> int:

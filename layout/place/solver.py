@@ -7,6 +7,7 @@ refuses a unit or a gap is the decision recorded for it.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -22,6 +23,9 @@ from layout.plan import Decision, PlacedUnit
 from layout.rules import RuleSet, Unit
 from layout.viewer import Viewer
 
+# Page instances whose units a placement keeps (``Placement.units_in``).
+INSTANCES_KEPT = 16
+
 
 @dataclass
 class Placement:
@@ -29,6 +33,25 @@ class Placement:
     decisions: list[Decision] = field(default_factory=list)
     ad_height: float = 0.0
     unit_height: float = 0.0
+    _in_instance: dict[str, tuple[PlacedUnit, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False,
+                                  compare=False)
+
+    def units_in(self, instance: str) -> tuple[PlacedUnit, ...]:
+        """The units with each ad's slot id in page instance ``instance``
+        (``PlacedUnit.in_instance``). Every render of an article names the same instance
+        unless its caller picks one, so they are made once per instance (a few kept: the
+        caller's choice may differ on every call)."""
+        found = self._in_instance.get(instance)
+        if found is None:
+            found = tuple(unit.in_instance(instance) if unit.kind == "ad" else unit
+                          for unit in self.units)
+            with self._lock:  # the oldest leaves: no other thread may add meanwhile
+                if len(self._in_instance) >= INSTANCES_KEPT:
+                    self._in_instance.pop(next(iter(self._in_instance)), None)
+                self._in_instance[instance] = found
+        return found
 
 
 @dataclass

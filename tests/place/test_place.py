@@ -379,3 +379,19 @@ def test_an_ads_data_is_made_once_per_copy_and_a_videos_per_article() -> None:
     assert one["mid-2"].data["targeting"] == two["mid-2"].data["targeting"]
     assert one["promo-1"].data is two["promo-1"].data
     assert one["clip-1"].data is not two["clip-1"].data
+
+
+def test_each_render_gets_its_instances_slot_ids_and_a_repeat_reuses_them() -> None:
+    engine = Engine(rules(ad("mid", max=2, every={"blocks": 3})))
+    built = article_from_data({"id": "story", "headline": "Headline",
+                               "blocks": [para(60) for _ in range(12)]})
+    viewer = Viewer(device="mobile")
+    first = engine.plan(built, viewer, instance="left")
+    for instance in ("right", *(f"page-{n}" for n in range(20)), "left"):
+        plan = engine.plan(built, viewer, instance=instance)
+        ads = [unit for unit in plan.units if unit.kind == "ad"]
+        assert ads and all(unit.slot_id == f"ad-{instance}-{unit.id}" for unit in ads)
+    again = engine.plan(built, viewer, instance="left")
+    assert [unit.slot_id for unit in again.units] == [unit.slot_id for unit in first.units]
+    repeat = engine.plan(built, viewer, instance="left")
+    assert all(a is b for a, b in zip(again.units, repeat.units, strict=True))
