@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any, Final, NamedTuple
+from typing import Any, Final
 
 from layout.access.policy import AccessDecision
 from layout.access.view import reader_article
@@ -40,12 +40,10 @@ def instance_prefix(article_id: str) -> str:
     return f"{slug}-{digest}" if slug else f"a-{digest}"
 
 
-class Decision(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Decision:
     """One attempt to put a unit at a gap (or a reason it was not tried at all); its
-    message is made when read (``format_message``).
-
-    A named tuple: a placement kept with its article holds every decision, and tuples of
-    strings and numbers drop out of the garbage collector's full scans."""
+    message is made when read (``format_message``)."""
 
     unit: str
     gap: int | None
