@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from layout.article import Article
+from layout.blocks.base import MarkupBlock
 from layout.cache import LruCache
 from layout.ingest.sources import article_from_data_checked, article_from_html
 
@@ -37,11 +38,16 @@ def article_weight(article: Article) -> int:
     it: cheap (one pass over the blocks' fields) and deterministic."""
     characters = 0
     for block in article.blocks:
-        for value in block.__dict__.values():
+        for name in type(block).model_fields:
+            value = block.__dict__[name]
             if isinstance(value, str):
                 characters += len(value)
             elif isinstance(value, list):
                 characters += sum(len(item) for item in value if isinstance(item, str))
+        if isinstance(block, MarkupBlock):
+            # Its measured text (``measured_text``), counted whether or not it is made
+            # yet: at most as long as the markup.
+            characters += len(block.html)
     return int(ARTICLE_BYTES + BLOCK_BYTES * len(article.blocks) + CHARACTER_BYTES * characters)
 
 

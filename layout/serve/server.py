@@ -12,7 +12,7 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from layout.limits import DEFAULT_BODY_LIMIT
 from layout.serve.article_cache import DEFAULT_ARTICLE_CACHE_MB, MIB
@@ -46,16 +46,17 @@ def _tune_collector() -> None:
 
     A full collection scans every tracked object while holding the GIL, so the event loop
     (``/healthz``) waits for it; the article cache keeps a few hundred objects an article.
-    Two settings, in the server's processes only (a library user's process keeps its own):
-    - what the worker built at start-up (modules, compiled templates and rule sets,
-      pydantic's schemas; about 70,000 objects, which live as long as the worker) is
-      frozen, out of every scan;
+    Two settings, in the server's processes only (a library user's process keeps its own),
+    made before the app is built:
+    - what the imports made (modules, classes, pydantic's schemas: about 70,000 objects,
+      which live as long as the process) is frozen, out of every scan. The app itself is
+      not: its engines are replaced when a rule file changes, and a frozen object is never
+      freed;
     - a full collection waits for ``FULL_COLLECTION_THRESHOLD`` collections of the middle
-      generation. The cache's objects are long-lived by design; renders leave no cycles
-      behind (the young collections free the few the server's own machinery makes).
+      generation. The cache's objects are long-lived by design, and renders leave no
+      cycles behind; the young collections free the few the server's own machinery makes.
     Under a stream of unseen articles on one worker (``benchmarks/load_api.py --unseen``),
-    full collections went from one every 2 to 3 s, of 60 to 110 ms, to one in the 15 s run,
-    of 30 ms, and /healthz's p99 from 78 ms to 21 (benchmarks/README.md)."""
+    /healthz's p99 went from 122 ms to 23-33 ms (benchmarks/README.md)."""
     gc.collect()
     gc.freeze()
     young, middle, _ = gc.get_threshold()
@@ -100,14 +101,15 @@ class ServeSettings:
         )
 
 
-def app_from_env(*, freeze: bool = True) -> FastAPI:
-    """The app factory uvicorn calls in each worker (and ``serve`` once, to check, with
-    ``freeze`` off: that app is thrown away, and a frozen object is never freed)."""
+def app_from_env() -> FastAPI:
+    """The app factory uvicorn calls in each worker (``serve`` builds the app of a single
+    worker itself)."""
     from layout.serve.app import create_app
 
     settings = ServeSettings.from_env()
     sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
-    app = create_app(
+    _tune_collector()
+    return create_app(
         rules_dir=settings.rules_dir,
         development=settings.development,
         body_limit=settings.body_limit,
@@ -116,24 +118,22 @@ def app_from_env(*, freeze: bool = True) -> FastAPI:
         render_threads=settings.render_threads,
         render_queue=settings.render_queue,
     )
-    if freeze:
-        _tune_collector()
-    return app
 
 
 def serve(host: str, port: int, workers: int, settings: ServeSettings) -> None:
-    """Check the settings by building the app once, then run uvicorn."""
+    """Build the app (which checks the settings: a missing meter secret or a broken
+    default rule set raises ConfigError before anything binds), then run uvicorn: on the
+    app built here with one worker, or with each of several workers building its own
+    from the environment (uvicorn starts them as new processes)."""
     import uvicorn
 
     settings.export()
-    # Raises ConfigError (a missing meter secret, a broken default) before binding.
-    app_from_env(freeze=False)
-    uvicorn.run(
-        "layout.serve.server:app_from_env",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        access_log=False,
-        log_level="warning",
-    )
+    app = app_from_env()
+    options: dict[str, Any] = {"host": host, "port": port, "access_log": False,
+                               "log_level": "warning"}
+    if workers == 1:
+        uvicorn.run(app, **options)
+    else:
+        del app
+        uvicorn.run("layout.serve.server:app_from_env", factory=True, workers=workers,
+                    **options)

@@ -14,32 +14,42 @@ from layout.serve.server import FULL_COLLECTION_THRESHOLD, SWITCH_INTERVAL_SECON
 
 PROBE = """
 import gc, json, sys
+defaults = gc.get_threshold()
+from layout.engine import Engine
 from layout.serve.server import app_from_env
-app_from_env(freeze={freeze})
-print(json.dumps({{"frozen": gc.get_freeze_count(), "threshold": gc.get_threshold(),
-                   "switch": sys.getswitchinterval()}}))
+app = app_from_env()
+print(json.dumps({"frozen": gc.get_freeze_count(), "defaults": defaults,
+                  "threshold": gc.get_threshold(), "switch": sys.getswitchinterval(),
+                  "engines_scanned": sum(isinstance(o, Engine) for o in gc.get_objects())}))
 """
 
 
-def worker_state(freeze: bool) -> dict[str, object]:
+@pytest.fixture(scope="module")
+def worker_state() -> dict[str, object]:
     env = {**os.environ, "LAYOUT_DEV": "1"}
-    done = subprocess.run([sys.executable, "-c", PROBE.format(freeze=freeze)], env=env,
-                          capture_output=True, text=True, timeout=120, check=True)
+    done = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True,
+                          text=True, timeout=120, check=True)
     state: dict[str, object] = json.loads(done.stdout)
     return state
 
 
-def test_a_worker_freezes_its_start_up_objects_and_spaces_full_collections() -> None:
-    state = worker_state(freeze=True)
-    # The modules, templates, rule sets and schemas: tens of thousands of objects that a
-    # full collection would otherwise scan every time.
-    assert isinstance(state["frozen"], int) and state["frozen"] > 20_000
-    assert state["threshold"] == [700, 10, FULL_COLLECTION_THRESHOLD]
-    assert state["switch"] == pytest.approx(SWITCH_INTERVAL_SECONDS)
+def test_a_worker_freezes_what_its_imports_made(worker_state: dict[str, object]) -> None:
+    # Modules, classes and schemas: tens of thousands of objects that every full
+    # collection would otherwise scan.
+    frozen = worker_state["frozen"]
+    assert isinstance(frozen, int) and frozen > 20_000
 
 
-def test_the_app_serve_builds_to_check_its_settings_is_not_frozen() -> None:
-    """That app is thrown away, and a frozen object would never be freed."""
-    state = worker_state(freeze=False)
-    assert state["frozen"] == 0
-    assert state["threshold"] == [700, 10, 10]
+def test_the_app_is_not_frozen(worker_state: dict[str, object]) -> None:
+    """A rules reload replaces the app's engines; a frozen engine would never be freed."""
+    engines = worker_state["engines_scanned"]
+    assert isinstance(engines, int) and engines >= 1
+
+
+def test_full_collections_are_spaced_and_the_switch_interval_is_short(
+    worker_state: dict[str, object],
+) -> None:
+    defaults = worker_state["defaults"]
+    assert isinstance(defaults, list)
+    assert worker_state["threshold"] == [*defaults[:2], FULL_COLLECTION_THRESHOLD]
+    assert worker_state["switch"] == pytest.approx(SWITCH_INTERVAL_SECONDS)
