@@ -3,8 +3,8 @@ in (unless ingest says it already is), unsafe URLs removed, a caption's cleaning
 
 from __future__ import annotations
 
-from functools import cached_property
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal, Self
 
 from markupsafe import Markup
 from pydantic import (
@@ -61,6 +61,10 @@ class Captioned(FrozenModel):
         return Markup(caption) if caption else None
 
 
+# Where a block keeps its measured text, beside its fields.
+MEASURED_TEXT = "_measured_text"
+
+
 class MarkupBlock(FrozenModel):
     """A block carried as sanitized ``html``; each kind of markup names its cleaner."""
 
@@ -80,17 +84,32 @@ class MarkupBlock(FrozenModel):
         """The sanitized markup, marked safe for the templates."""
         return Markup(self.html)
 
-    @cached_property
+    @property
     def measured_text(self) -> BlockText:
-        """The block's text and words for measuring, read from its markup once (not part
-        of the model: neither dumped nor compared). Ingest's walk gives a paragraph's
-        from its parsed element instead (``know_text``)."""
+        """The block's text and words for measuring, read from its markup once and kept
+        beside its fields (neither dumped nor compared; a copy with other markup drops
+        it). Ingest's walk gives a paragraph's from its parsed element (``know_text``).
+        Not a ``functools.cached_property``: on Python 3.11 that takes one lock for every
+        instance of the class, and render threads would queue on it."""
+        found: BlockText | None = self.__dict__.get(MEASURED_TEXT)
+        if found is None:
+            found = self.__dict__[MEASURED_TEXT] = self._measure_text()
+        return found
+
+    def _measure_text(self) -> BlockText:
         return block_text_of(self.html)
 
     def know_text(self, text: BlockText) -> None:
         """Keep ``text`` as ``measured_text``: what ingest read off the parsed element
         this block's markup was written from (equal to what the markup would give)."""
-        self.__dict__["measured_text"] = text
+        self.__dict__[MEASURED_TEXT] = text
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None,
+                   deep: bool = False) -> Self:
+        copied = super().model_copy(update=update, deep=deep)
+        if update and "html" in update:
+            copied.__dict__.pop(MEASURED_TEXT, None)
+        return copied
 
 
 class InlineText(MarkupBlock):

@@ -3,7 +3,6 @@ markup, related links, dividers, page breaks and slot markers."""
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Literal
 
 from markupsafe import Markup
@@ -55,8 +54,7 @@ class Preformatted(InlineText):
     variant: Literal["pre", "code", "verse"] = "pre"
     language: str | None = Field(None, max_length=40, pattern=r"^[A-Za-z0-9_+#.\-]+$")
 
-    @cached_property
-    def measured_text(self) -> BlockText:
+    def _measure_text(self) -> BlockText:
         """Its lines and spaces are its own (``measure.text.preformatted_text``)."""
         return block_text_of(self.html, preformatted=True)
 

@@ -16,6 +16,8 @@ from typing import NamedTuple
 
 from lxml import etree
 
+from layout.html.markup import text_of
+
 # A tag, with its attributes' quoted values: lxml writes ``>`` raw inside a URL.
 _TAG = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")
 _PRE = re.compile(r"<pre\b.*?</pre>", re.IGNORECASE | re.DOTALL)
@@ -24,7 +26,7 @@ _BREAK = re.compile(r"<br\s*/?>|</(?:p|li|tr|dd|dt|h\d|div)>", re.IGNORECASE)
 
 class BlockText(NamedTuple):
     """A block's text for measuring: lines joined by ``\\n`` (a line break, a block's
-    end), each line's whitespace collapsed as a browser collapses it, and its word count."""
+    end), each line's white space collapsed (``plain_text``), and its word count."""
 
     text: str
     words: int
@@ -33,8 +35,11 @@ class BlockText(NamedTuple):
 def plain_text(html: str) -> str:
     """Markup -> text with line breaks at block boundaries (for counting, not display).
 
-    Whitespace collapses as a browser collapses it, within and across tags: only block
-    ends and <br> start a new line, and <pre> keeps its own lines.
+    Each run of white space becomes one space, within and across tags, and a line has
+    none at its ends, as a browser lays text out; unlike a browser, no-break spaces
+    count as white space too, and a <pre> inside the markup keeps its lines but not its
+    runs of spaces (a preformatted block is read by ``preformatted_text``). Only block
+    ends and <br> start a new line.
     """
     if "<pre" in html:
         html = _PRE.sub(lambda pre: pre.group(0).replace("\n", "<br>"), html)
@@ -78,5 +83,5 @@ def element_text(element: etree._Element) -> BlockText | None:
     (its lines are read from the markup then)."""
     if next(element.iter("br"), None) is not None:
         return None
-    words = etree.tostring(element, method="text", encoding="unicode", with_tail=False).split()
-    return BlockText(" ".join(words), len(words))
+    text = text_of(element)  # one space between words, none at the ends
+    return BlockText(text, text.count(" ") + 1 if text else 0)

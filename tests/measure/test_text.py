@@ -6,6 +6,7 @@ import pytest
 
 from layout.article import article_from_data
 from layout.blocks import Paragraph, Preformatted
+from layout.blocks.base import MEASURED_TEXT
 from layout.measure.text import BlockText, block_text_of, plain_text, preformatted_text
 from tests.support.corpus import corpus_sources, gutenberg_sources, sample_sources
 
@@ -19,7 +20,7 @@ from tests.support.corpus import corpus_sources, gutenberg_sources, sample_sourc
     ("fish &amp; chips&nbsp;&lt;3", "fish & chips <3"),
     ("<pre>a\n  b</pre>", "a\nb"),
 ])
-def test_plain_text_is_the_text_a_browser_shows(html: str, text: str) -> None:
+def test_plain_text_collapses_white_space_and_breaks_lines_at_breaks(html: str, text: str) -> None:
     assert plain_text(html) == text
 
 
@@ -50,7 +51,7 @@ def test_the_walk_reads_each_paragraphs_text_as_its_markup_gives_it() -> None:
     """Ingest reads a paragraph's text off the element it writes the markup from; it
     must be what measuring the markup gives, on every paragraph it does it for."""
     paragraphs = _walked_paragraphs()
-    walked = [(name, block) for name, block in paragraphs if "measured_text" in block.__dict__]
+    walked = [(name, block) for name, block in paragraphs if MEASURED_TEXT in block.__dict__]
     # Most paragraphs are walked from an element (the rest: loose text, a frame's card).
     assert len(walked) >= 0.8 * len(paragraphs) > 1000
     for name, block in walked:
@@ -60,7 +61,10 @@ def test_the_walk_reads_each_paragraphs_text_as_its_markup_gives_it() -> None:
 def test_a_walked_paragraph_is_equal_to_the_same_paragraph_from_json() -> None:
     """The kept text is not part of the model: not dumped, not compared."""
     _, block = next(item for item in _walked_paragraphs()
-                    if "measured_text" in item[1].__dict__)
+                    if MEASURED_TEXT in item[1].__dict__)
     again = Paragraph.model_validate(block.model_dump())
     assert "measured_text" not in block.model_dump()
-    assert again == block and "measured_text" not in again.__dict__
+    assert again == block and MEASURED_TEXT not in again.__dict__
+    # A copy with other markup measures its own.
+    shorter = block.model_copy(update={"html": "Two words"})
+    assert shorter.measured_text == BlockText("Two words", 2)
