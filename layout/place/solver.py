@@ -7,7 +7,6 @@ refuses a unit or a gap is the decision recorded for it.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -35,22 +34,21 @@ class Placement:
     unit_height: float = 0.0
     _in_instance: dict[str, tuple[PlacedUnit, ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False,
-                                  compare=False)
 
     def units_in(self, instance: str) -> tuple[PlacedUnit, ...]:
         """The units with each ad's slot id in page instance ``instance``
         (``PlacedUnit.in_instance``). Every render of an article names the same instance
         unless its caller picks one, so they are made once per instance (a few kept: the
-        caller's choice may differ on every call)."""
-        found = self._in_instance.get(instance)
+        caller's choice may differ on every call; past that many, the kept ones are let
+        go at once, which needs no lock between render threads)."""
+        kept = self._in_instance
+        found = kept.get(instance)
         if found is None:
             found = tuple(unit.in_instance(instance) if unit.kind == "ad" else unit
                           for unit in self.units)
-            with self._lock:  # the oldest leaves: no other thread may add meanwhile
-                if len(self._in_instance) >= INSTANCES_KEPT:
-                    self._in_instance.pop(next(iter(self._in_instance)), None)
-                self._in_instance[instance] = found
+            if len(kept) >= INSTANCES_KEPT:
+                kept = self._in_instance = {}
+            kept[instance] = found
         return found
 
 

@@ -67,6 +67,10 @@ def ad_format(unit: Unit) -> str:
     return unit.position if unit.position in OUT_OF_PAGE else unit.format
 
 
+# Entries a ``FrozenUnitData`` keeps: far more than a rule set's units and their copies.
+UNIT_DATA_KEPT = 4096
+
+
 class FrozenUnitData:
     """Each unit's frozen data (``plan.freeze``), made once per unit and copy where it
     depends on the unit alone: an ad's (sizes, targeting, frame heights, bidders) and a
@@ -90,6 +94,8 @@ class FrozenUnitData:
         entry = self._entries.get(key)
         if entry is None or entry[0] is not unit:
             entry = (unit, freeze(unit_data(unit, copy, article, rules, shown)))
+            if len(self._entries) >= UNIT_DATA_KEPT:  # units of many rule sets met
+                self._entries = {}
             self._entries[key] = entry
         return entry[1]
 

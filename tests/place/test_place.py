@@ -361,7 +361,8 @@ def test_an_ads_data_is_made_once_per_copy_and_a_videos_per_article() -> None:
     card's data comes from the article, so each article gets its own."""
     playlist = [{"provider": "youtube", "video_id": "dQw4w9WgXcQ", "title": "Clip A"},
                 {"provider": "vimeo", "video_id": "76979871", "title": "Clip B"}]
-    ruleset = rules(ad("mid", max=2, every={"blocks": 3}), promo(start={"blocks": 1}),
+    ruleset = rules(ad("mid", max=2, every={"blocks": 3}, targeting={"pos": "mid{n}"}),
+                    promo(start={"blocks": 1}),
                     {"id": "clip", "kind": "video", "source": "playlist", "playlist": playlist,
                      "start": {"blocks": 2}})
     engine = Engine(ruleset)
@@ -376,7 +377,8 @@ def test_an_ads_data_is_made_once_per_copy_and_a_videos_per_article() -> None:
     assert {"mid-1", "mid-2", "promo-1", "clip-1"} <= set(one) & set(two)
     assert one["mid-1"].data is two["mid-1"].data
     assert one["mid-2"].data is not one["mid-1"].data
-    assert one["mid-2"].data["targeting"] == two["mid-2"].data["targeting"]
+    assert one["mid-1"].data["targeting"] == {"pos": "mid1"}
+    assert one["mid-2"].data["targeting"] == two["mid-2"].data["targeting"] == {"pos": "mid2"}
     assert one["promo-1"].data is two["promo-1"].data
     assert one["clip-1"].data is not two["clip-1"].data
 
