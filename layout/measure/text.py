@@ -43,15 +43,8 @@ def plain_text(html: str) -> str:
     """
     if "<pre" in html:
         html = _PRE.sub(lambda pre: pre.group(0).replace("\n", "<br>"), html)
-    # A newline in the source is white space like any other; only the breaks below end
-    # a line.
-    text = html.replace("\n", " ") if "\n" in html else html
-    if "<" in text:
-        if "</" in text or "<br" in text:
-            text = _BREAK.sub("\n", text)
-        text = _TAG.sub("", text)
-    if "&" in text:
-        text = unescape(text)
+    # A newline in the source is white space like any other; only the breaks end a line.
+    text = _lines(html.replace("\n", " ") if "\n" in html else html)
     if "\n" in text:
         return "\n".join(" ".join(line.split()) for line in text.split("\n"))
     return " ".join(text.split())
@@ -61,14 +54,19 @@ def preformatted_text(html: str) -> str:
     """The text of preformatted markup, set as ``white-space: pre-wrap`` sets it: spaces
     kept, a line ended by each newline and <br>, and a newline at the very end ending the
     last line rather than starting another."""
+    text = _lines(html)
+    return text[:-1] if text.endswith("\n") else text
+
+
+def _lines(html: str) -> str:
+    """The markup's text, a newline for each break (<br>, a block's end), the tags
+    taken out and the character references read."""
     text = html
     if "<" in text:
         if "</" in text or "<br" in text:
             text = _BREAK.sub("\n", text)
         text = _TAG.sub("", text)
-    if "&" in text:
-        text = unescape(text)
-    return text[:-1] if text.endswith("\n") else text
+    return unescape(text) if "&" in text else text
 
 
 def block_text_of(html: str, *, preformatted: bool = False) -> BlockText:
