@@ -197,7 +197,7 @@ class Walker:
         align = alignment(element)
         text = element_text(element)
         before = len(self.found)
-        self._add_markup(inner_html(element), element, None if text is None else text.words > 0)
+        self._add_markup(inner_html(element), element, None if text is None else text[1] > 0)
         self._flush()
         if len(self.found) == before + 1 and self.found[-1]["kind"] == "paragraph":
             if align:

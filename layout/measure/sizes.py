@@ -49,7 +49,7 @@ def block_text(block: Block) -> str:
     """All the reader-visible text of a block, as plain text."""
     match block.kind:
         case "paragraph" | "heading" | "note" | "quote" | "table" | "html" | "preformatted":
-            return block.measured_text.text
+            return block.measured_text[0]
         case "embed":
             caption = plain_text(block.caption or "")
             return "\n".join(filter(None, (plain_text(block.html) or block.title or
@@ -235,7 +235,7 @@ def _quote_height(block: Quote, profile: DeviceProfile) -> float:
     """The quote's paragraphs (half a line apart; a pull quote is set larger) and the
     attribution under it."""
     scale = 1.3 if block.pull else 1.05
-    parts = [part for part in block.measured_text.text.split("\n") if part.strip()]
+    parts = [part for part in block.measured_text[0].split("\n") if part.strip()]
     font = profile.font_size * scale
     height = sum(_text_height(part, profile, scale, inset_em=1.2) for part in parts)
     height += max(0, len(parts) - 1) * font * 0.5

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from html import unescape
-from typing import NamedTuple
 
 from lxml import etree
 
@@ -24,12 +23,11 @@ _PRE = re.compile(r"<pre\b.*?</pre>", re.IGNORECASE | re.DOTALL)
 _BREAK = re.compile(r"<br\s*/?>|</(?:p|li|tr|dd|dt|h\d|div)>", re.IGNORECASE)
 
 
-class BlockText(NamedTuple):
-    """A block's text for measuring: lines joined by ``\\n`` (a line break, a block's
-    end), each line's white space collapsed (``plain_text``), and its word count."""
-
-    text: str
-    words: int
+# A block's text for measuring and its word count: lines joined by ``\n`` (a line break,
+# a block's end), each line's white space collapsed (``plain_text``). A plain tuple of a
+# string and a number: every paragraph of a cached article keeps one, and the garbage
+# collector stops scanning exact tuples of such values (never a named tuple's instances).
+BlockText = tuple[str, int]
 
 
 def plain_text(html: str) -> str:
@@ -72,7 +70,7 @@ def _lines(html: str) -> str:
 def block_text_of(html: str, *, preformatted: bool = False) -> BlockText:
     """``plain_text`` (or ``preformatted_text``) with its word count."""
     text = preformatted_text(html) if preformatted else plain_text(html)
-    return BlockText(text, len(text.split()))
+    return text, len(text.split())
 
 
 def element_text(element: etree._Element) -> BlockText | None:
@@ -82,4 +80,4 @@ def element_text(element: etree._Element) -> BlockText | None:
     if next(element.iter("br"), None) is not None:
         return None
     text = text_of(element)  # one space between words, none at the ends
-    return BlockText(text, text.count(" ") + 1 if text else 0)
+    return text, text.count(" ") + 1 if text else 0

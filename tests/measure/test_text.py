@@ -7,7 +7,7 @@ import pytest
 from layout.article import article_from_data
 from layout.blocks import Paragraph, Preformatted
 from layout.blocks.base import MEASURED_TEXT
-from layout.measure.text import BlockText, block_text_of, plain_text, preformatted_text
+from layout.measure.text import block_text_of, plain_text, preformatted_text
 from tests.support.corpus import corpus_sources, gutenberg_sources, sample_sources
 
 
@@ -27,7 +27,7 @@ def test_plain_text_collapses_white_space_and_breaks_lines_at_breaks(html: str, 
 def test_preformatted_text_keeps_its_spaces_and_lines() -> None:
     assert preformatted_text("def f():\n    return <b>1</b>\n") == "def f():\n    return 1"
     block = Preformatted(html="x = 1\n\n  y = 2")
-    assert block.measured_text == BlockText("x = 1\n\n  y = 2", 6)
+    assert block.measured_text == ("x = 1\n\n  y = 2", 6)
 
 
 def test_a_paragraph_from_json_is_measured_from_its_markup() -> None:
@@ -35,7 +35,7 @@ def test_a_paragraph_from_json_is_measured_from_its_markup() -> None:
         {"kind": "paragraph", "html": "Two <b>bold</b>\n words"}]})
     paragraph = article.blocks[0]
     assert isinstance(paragraph, Paragraph)
-    assert paragraph.measured_text == BlockText("Two bold words", 3)
+    assert paragraph.measured_text == ("Two bold words", 3)
 
 
 def _walked_paragraphs() -> list[tuple[str, Paragraph]]:
@@ -67,4 +67,4 @@ def test_a_walked_paragraph_is_equal_to_the_same_paragraph_from_json() -> None:
     assert again == block and MEASURED_TEXT not in again.__dict__
     # A copy with other markup measures its own.
     shorter = block.model_copy(update={"html": "Two words"})
-    assert shorter.measured_text == BlockText("Two words", 2)
+    assert shorter.measured_text == ("Two words", 2)
