@@ -13,7 +13,7 @@ from typing import Any
 
 from layout.access.gift import gift_for
 from layout.access.meter import reader_meter
-from layout.access.policy import decide_access
+from layout.access.policy import decide_access, preview_cut
 from layout.access.terms import access_terms
 from layout.article import Article
 from layout.cache import ArticleMemo
@@ -27,7 +27,7 @@ from layout.place.ruler import Ruler
 from layout.place.solver import Placement, place
 from layout.place.units import FrozenUnitData
 from layout.plan import Decision, LayoutPlan, Wall, instance_prefix
-from layout.rules import RuleSet
+from layout.rules import Preview, RuleSet
 from layout.viewer import Viewer
 
 WALL_HEIGHT = 260.0
@@ -45,6 +45,17 @@ class PlanMemos:
     gaps: ArticleMemo[Gaps] = field(default_factory=ArticleMemo)
     placements: ArticleMemo[Placement] = field(default_factory=ArticleMemo)
     unit_data: FrozenUnitData = field(default_factory=FrozenUnitData)
+    cuts: ArticleMemo[int] = field(default_factory=ArticleMemo)
+
+    def preview_cut(self, article: Article, profile: DeviceProfile,
+                    preview: Preview, marker: int | None) -> int:
+        """Where the article's teaser ends for a preview (``access.policy.preview_cut``):
+        a function of the article's sizes on the device, the preview and the editor's
+        marker, the same for every reader."""
+        return self.cuts.get_or_make(
+            article, (profile, preview, marker),
+            lambda: preview_cut(self.measured(article, profile), preview, marker),
+        )
 
     def measured(self, article: Article, profile: DeviceProfile) -> tuple[BlockSize, ...]:
         """Block sizes for an article and a device profile (measuring is pure and
@@ -87,8 +98,10 @@ def build_plan(
     sizes = memos.measured(article, profile)
     terms = access_terms(article, viewer, rules.paywall, now)
     gift = gift_for(viewer.gift, article.id, secret=secret, now=now) is not None
-    access = decide_access(article, viewer, terms, sizes, reader_meter(viewer, terms, secret, now),
-                           gift=gift)
+    access = decide_access(
+        article, viewer, terms, sizes, reader_meter(viewer, terms, secret, now), gift=gift,
+        cut=lambda preview, marker: memos.preview_cut(article, profile, preview, marker),
+    )
     gaps = memos.measured_gaps(article, profile)
     wall = Wall(access.wall, access.visible_blocks) if access.wall is not None else None
     placement = _placement(article, viewer, rules, gaps, access.visible_blocks, wall, memos,
@@ -107,6 +120,7 @@ def build_plan(
         instance=prefix,
         decisions=[*_ingest_reports(article, access.visible_blocks), *placement.decisions],
     )
+    plan.visible_items = placement.block_items(plan.shown_blocks, sizes)
     plan.metrics = _metrics(plan, placement, profile)
     return plan
 

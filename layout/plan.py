@@ -185,7 +185,8 @@ class Wall:
 @dataclass(slots=True)
 class BlockItem:
     """A visible block in the plan's order (not frozen: a frozen dataclass sets each field
-    through object.__setattr__, and a render makes one of these per block)."""
+    through object.__setattr__, and a cold render makes one of these per block). Shared
+    by the plans of one placement (``block_items``): nothing changes one."""
 
     index: int
     block: Block
@@ -193,6 +194,11 @@ class BlockItem:
 
 
 PlanItem = BlockItem | PlacedUnit | Wall
+
+
+def block_items(blocks: Sequence[Block], sizes: Sequence[BlockSize]) -> tuple[BlockItem, ...]:
+    """The items of ``blocks`` (the ones a reader sees, in order), with their sizes."""
+    return tuple(BlockItem(index, block, sizes[index]) for index, block in enumerate(blocks))
 
 
 @dataclass
@@ -209,6 +215,8 @@ class LayoutPlan:
     instance: str = ""
     decisions: list[Decision] = field(default_factory=list)
     metrics: dict[str, Any] = field(default_factory=dict)
+    # The items of the visible blocks, when the caller has them already (``block_items``).
+    visible_items: Sequence[BlockItem] = ()
 
     @property
     def visible_blocks(self) -> int:
@@ -229,28 +237,33 @@ class LayoutPlan:
 
     def items(self) -> Iterator[PlanItem]:
         """Blocks, units and the wall in final order; hidden blocks never appear."""
+        visible, wall = self.visible_blocks, self.wall
         by_gap: dict[int, list[PlacedUnit]] = {}
         for unit in self.units:
             by_gap.setdefault(unit.gap, []).append(unit)
-        blocks, sizes, wall, visible = self.shown_blocks, self.sizes, self.wall, self.visible_blocks
-        wall_gap = wall.gap if wall is not None else -1
-        # Most gaps hold nothing: a block is the only item made for them (this runs for
-        # every block of every render).
-        for index in range(visible + 1):
-            here = by_gap.get(index)
-            if here is not None:
-                yield from [unit for unit in here if unit.position != "bottom"]
-            if index == wall_gap:
-                assert wall is not None
+        if wall is not None:
+            by_gap.setdefault(wall.gap, [])
+        blocks = self.visible_items
+        if len(blocks) != visible:
+            blocks = block_items(self.shown_blocks, self.sizes)
+        # The blocks between two gaps that hold something go out as one run: most gaps
+        # hold nothing (this runs on every render).
+        start = 0
+        for gap in sorted(by_gap):
+            if gap > visible:
+                continue
+            yield from blocks[start:gap]
+            start = gap
+            here = by_gap[gap]
+            yield from [unit for unit in here if unit.position != "bottom"]
+            if wall is not None and wall.gap == gap:
                 yield wall
-            if here is not None:
-                yield from [unit for unit in here if unit.position == "bottom"]
-            if index < visible:
-                yield BlockItem(index, blocks[index], sizes[index])
+            yield from [unit for unit in here if unit.position == "bottom"]
+        yield from blocks[start:visible]
 
     @property
     def visible_words(self) -> int:
-        return sum(size.words for size in self.sizes[: self.visible_blocks])
+        return self.gaps.words[self.visible_blocks]  # the words above the cut
 
     @property
     def gated_selector(self) -> str | None:

@@ -13,7 +13,7 @@ Crawlers get no trust from a User-Agent or forwarded headers: only ``viewer.veri
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from layout.access.meter import MeterState
@@ -76,14 +76,22 @@ def decide_access(
     meter: MeterState | None,
     *,
     gift: bool = False,
+    cut: Callable[[Preview, int | None], int] | None = None,
 ) -> AccessDecision:
     """The single access decision for (article, viewer, the rules' terms, meter, and
-    whether the reader holds a valid gift of this article)."""
+    whether the reader holds a valid gift of this article). ``cut`` is ``preview_cut``
+    over ``sizes`` for a preview and a marker, as the caller keeps it (the engine, once
+    per article); by default it is worked out here."""
     mode = terms.mode
     verdict = _verdict(terms, article, viewer, meter, gift)
     total = len(sizes)
     marker = terms.preview.teaser_end(article.teaser_end, article.access)
-    gated_from = None if mode == "free" else preview_cut(sizes, terms.preview, marker)
+    if mode == "free":
+        gated_from = None
+    elif cut is not None:
+        gated_from = cut(terms.preview, marker)
+    else:
+        gated_from = preview_cut(sizes, terms.preview, marker)
     hidden = not verdict.entitled and gated_from is not None and gated_from < total
     return AccessDecision(
         mode=mode,

@@ -204,8 +204,9 @@ class Renderer:
 
     def context(self, plan: LayoutPlan, extra: dict[str, Any] | None = None) -> dict[str, Any]:
         paywall = (extra or {}).get("paywall")
-        json_ld = news_article(plan, paywall if isinstance(paywall, Paywall) else None)
-        page = {"description": description(plan), "json_ld": script_json(json_ld)}
+        summary = description(plan)
+        json_ld = news_article(plan, paywall if isinstance(paywall, Paywall) else None, summary)
+        page = {"description": summary, "json_ld": script_json(json_ld)}
         view = PageView.of(plan)
         context = {
             "article": view.article,

@@ -50,16 +50,18 @@ def description(plan: LayoutPlan, limit: int = 160) -> str:
     return text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def news_article(plan: LayoutPlan, paywall: Paywall | None = None) -> dict[str, Any]:
+def news_article(plan: LayoutPlan, paywall: Paywall | None = None,
+                 summary: str | None = None) -> dict[str, Any]:
     """schema.org NewsArticle for the page, from what this reader may see; with the
     paywall's subscription product, the article is part of it (``isPartOf``, as Google's
-    paywalled-content and Subscribe with Google markup name it)."""
+    paywalled-content and Subscribe with Google markup name it). ``summary`` is the
+    plan's ``description`` when the caller has made it already."""
     article = plan.article
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": article.headline,
-        "description": description(plan),
+        "description": description(plan) if summary is None else summary,
         "inLanguage": article.lang,
     }
     if article.url:
