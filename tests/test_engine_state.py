@@ -8,7 +8,9 @@ from pathlib import Path
 
 from layout import Engine, Viewer
 from layout.ingest.sources import load_article
+from layout.plan import BlockItem
 from tests.support.corpus import ROOT, SAMPLES
+from tests.support.meters import exhausted_meter
 
 PACKAGE = ROOT / "layout"
 CACHE_DECORATORS = {"lru_cache", "cache", "cached_property"}
@@ -61,7 +63,7 @@ def test_two_engines_share_no_memo() -> None:
     assert not second.renderer._markup._values and first.renderer._markup._values
 
 
-def test_instance_prefixes_share_one_placement():
+def test_instance_prefixes_share_one_placement() -> None:
     """A render may name any instance: the engine keeps one placement per reader class,
     not one per instance, and each render still gets its own slot ids."""
     engine = Engine()
@@ -75,3 +77,25 @@ def test_instance_prefixes_share_one_placement():
     # Their ad configurations are kept a few per article, not one per instance.
     (markup,) = engine.renderer._markup._values.values()
     assert len(markup._ad_configs) <= 16
+
+
+def test_readers_of_one_placement_share_its_block_items_and_the_cut_is_theirs() -> None:
+    """A repeat view reuses its placement's items for the blocks; a reader behind the
+    wall gets the items of the teaser only, an entitled reader every block's."""
+    engine = Engine(development=True)
+    article = load_article(SAMPLES / "articles" / "longread-last-ferry.json")
+    walled = Viewer(meter=exhausted_meter())
+    first, again = engine.plan(article, Viewer()), engine.plan(article, Viewer())
+    blocks = [item for item in first.items() if isinstance(item, BlockItem)]
+    assert [item for item in again.items() if isinstance(item, BlockItem)] == blocks
+    assert all(a is b for a, b in zip(first.visible_items, again.visible_items, strict=True))
+    assert len(blocks) == first.visible_blocks
+    subscriber = engine.plan(article, Viewer(audience="subscriber"))
+    assert len(subscriber.visible_items) == len(article.blocks)
+    gated = engine.plan(article, walled)
+    assert gated.wall is not None
+    assert len(gated.visible_items) == gated.visible_blocks < len(article.blocks)
+    assert [item.index for item in gated.items() if isinstance(item, BlockItem)] == list(
+        range(gated.visible_blocks))
+    # The teaser's cut is worked out once for the article and the device.
+    assert len(engine._memos.cuts._values) == 1
