@@ -1,12 +1,14 @@
 """The pipeline from article to plan: measure -> gaps -> access -> place -> plan.
 
 Pure: the same article, viewer, rules, secret and period give the same plan, whatever was
-rendered before. What it works out once per live article (measurements, gaps and
-placements) is kept in the ``PlanMemos`` of the engine that asks, never at module level.
+rendered before. What it works out once per live article (measurements, gaps, the
+teaser's cut, and placements with their readers' block items) is kept in the
+``PlanMemos`` of the engine that asks, never at module level.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -26,7 +28,7 @@ from layout.place.notice import meter_notice
 from layout.place.ruler import Ruler
 from layout.place.solver import Placement, place
 from layout.place.units import FrozenUnitData
-from layout.plan import Decision, LayoutPlan, Wall, instance_prefix
+from layout.plan import Decision, LayoutPlan, Wall, block_items, instance_prefix
 from layout.rules import Preview, RuleSet
 from layout.viewer import Viewer
 
@@ -39,7 +41,9 @@ class PlanMemos:
 
     ``placements`` is per rule set, which is why an engine (one rule set) owns them: a
     placement depends only on the article, the rules, the device, the audience and the
-    paywall's cut, so readers who share those share it."""
+    paywall's cut, so readers who share those share it, and the plan items of the blocks
+    they see with it. ``cuts`` holds the teaser's cut per device, preview and marker;
+    ``unit_data`` the units' frozen data."""
 
     sizes: ArticleMemo[tuple[BlockSize, ...]] = field(default_factory=ArticleMemo)
     gaps: ArticleMemo[Gaps] = field(default_factory=ArticleMemo)
@@ -104,7 +108,7 @@ def build_plan(
     )
     gaps = memos.measured_gaps(article, profile)
     wall = Wall(access.wall, access.visible_blocks) if access.wall is not None else None
-    placement = _placement(article, viewer, rules, gaps, access.visible_blocks, wall, memos,
+    placement = _placement(article, viewer, rules, sizes, gaps, access.visible_blocks, wall, memos,
                            checks)
     notice = meter_notice(access)
     placed = placement.units_in(prefix)
@@ -120,7 +124,7 @@ def build_plan(
         instance=prefix,
         decisions=[*_ingest_reports(article, access.visible_blocks), *placement.decisions],
     )
-    plan.visible_items = placement.block_items(plan.shown_blocks, sizes)
+    plan.visible_items = placement.block_items
     plan.metrics = _metrics(plan, placement, profile)
     return plan
 
@@ -144,6 +148,7 @@ def _placement(
     article: Article,
     viewer: Viewer,
     rules: RuleSet,
+    sizes: Sequence[BlockSize],
     gaps: Gaps,
     visible: int,
     wall: Wall | None,
@@ -159,10 +164,13 @@ def _placement(
         reader = Viewer(device=viewer.device, audience=viewer.audience)
         reserved = {visible: WALL_HEIGHT} if wall else {}
         seen = gaps.cut(visible) if wall else gaps
-        return place(
+        placement = place(
             article, reader, rules, seen, last_gap=visible, reserved=reserved, checks=checks,
             unit_data=memos.unit_data,
         )
+        # The items of the blocks its readers see: its key holds their cut and device.
+        placement.block_items = block_items(article.blocks[:visible], sizes)
+        return placement
 
     key = (viewer.device, viewer.audience, visible, wall is not None)
     return memos.placements.get_or_make(article, key, make_placement)

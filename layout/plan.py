@@ -182,11 +182,9 @@ class Wall:
     gap: int
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class BlockItem:
-    """A visible block in the plan's order (not frozen: a frozen dataclass sets each field
-    through object.__setattr__, and a cold render makes one of these per block). Shared
-    by the plans of one placement (``block_items``): nothing changes one."""
+    """A visible block in the plan's order, shared by the plans of one placement."""
 
     index: int
     block: Block
@@ -243,14 +241,14 @@ class LayoutPlan:
             by_gap.setdefault(unit.gap, []).append(unit)
         if wall is not None:
             by_gap.setdefault(wall.gap, [])
-        blocks = self.visible_items
-        if len(blocks) != visible:
-            blocks = block_items(self.shown_blocks, self.sizes)
+        blocks, shown = self.visible_items, self.shown_blocks
+        if len(blocks) != visible or (visible and blocks[-1].block is not shown[-1]):
+            blocks = block_items(shown, self.sizes)
         # The blocks between two gaps that hold something go out as one run: most gaps
         # hold nothing (this runs on every render).
         start = 0
         for gap in sorted(by_gap):
-            if gap > visible:
+            if not 0 <= gap <= visible:
                 continue
             yield from blocks[start:gap]
             start = gap

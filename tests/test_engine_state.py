@@ -10,7 +10,7 @@ from layout import Engine, Viewer
 from layout.ingest.sources import load_article
 from layout.plan import BlockItem
 from tests.support.corpus import ROOT, SAMPLES
-from tests.support.meters import exhausted_meter
+from tests.support.readers import NOW, spent_meter
 
 PACKAGE = ROOT / "layout"
 CACHE_DECORATORS = {"lru_cache", "cache", "cached_property"}
@@ -84,15 +84,15 @@ def test_readers_of_one_placement_share_its_block_items_and_the_cut_is_theirs() 
     wall gets the items of the teaser only, an entitled reader every block's."""
     engine = Engine(development=True)
     article = load_article(SAMPLES / "articles" / "longread-last-ferry.json")
-    walled = Viewer(meter=exhausted_meter())
-    first, again = engine.plan(article, Viewer()), engine.plan(article, Viewer())
+    walled = Viewer(meter=spent_meter(engine))
+    first, again = engine.plan(article, Viewer(), now=NOW), engine.plan(article, Viewer(), now=NOW)
     blocks = [item for item in first.items() if isinstance(item, BlockItem)]
     assert [item for item in again.items() if isinstance(item, BlockItem)] == blocks
     assert all(a is b for a, b in zip(first.visible_items, again.visible_items, strict=True))
     assert len(blocks) == first.visible_blocks
-    subscriber = engine.plan(article, Viewer(audience="subscriber"))
+    subscriber = engine.plan(article, Viewer(audience="subscriber"), now=NOW)
     assert len(subscriber.visible_items) == len(article.blocks)
-    gated = engine.plan(article, walled)
+    gated = engine.plan(article, walled, now=NOW)
     assert gated.wall is not None
     assert len(gated.visible_items) == gated.visible_blocks < len(article.blocks)
     assert [item.index for item in gated.items() if isinstance(item, BlockItem)] == list(

@@ -7,14 +7,23 @@ from pathlib import Path
 import pytest
 
 from layout import Engine, Viewer
+from layout.access.meter import MeterState, encode_meter, period_key, utc_now
+from layout.access.secret import DEVELOPMENT_SECRET
 from layout.ingest.sources import article_from_html
 from tests.conftest import report
 from tests.html.test_grammar import unseen_markup
 from tests.ingest.ans.corpus import good_read
 from tests.support.corpus import corpus_sources, gutenberg_sources, sample_sources
 from tests.support.frames import CONTAINERS, FOREIGN, KNOWN
-from tests.support.meters import exhausted_meter
 from tests.support.vnu import vnu_errors
+
+
+def exhausted_meter() -> str:
+    """A valid token for this period that has counted the whole allowance."""
+    period = period_key("month", utc_now())
+    state = MeterState(period, tuple(f"read{n:08d}" for n in range(50)))
+    return encode_meter(state, DEVELOPMENT_SECRET.encode())
+
 
 VIEWERS = [
     Viewer(device="mobile", audience="anonymous"),

@@ -15,7 +15,7 @@ def meter_notice(access: AccessDecision) -> PlacedUnit | None:
     """The notice for a reader the meter just counted, else None."""
     if not access.counted or access.meter_remaining is None:
         return None
-    # Numbers and strings only: read-only as it is, with nothing inside to freeze.
+    # Numbers, strings and None only: read-only as it is, with nothing inside to freeze.
     data = MappingProxyType({
         "template": "units/meter-notice.html.j2",
         "remaining": access.meter_remaining,

@@ -7,19 +7,18 @@ refuses a unit or a gap is the decision recorded for it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from layout.article import Article
-from layout.blocks import Block, SlotMarker
+from layout.blocks import SlotMarker
 from layout.measure.gaps import Gaps
-from layout.measure.sizes import BlockSize
 from layout.place.checks import CHECKS
 from layout.place.decisions import FIXED, DecisionCode
 from layout.place.ruler import Ruler
 from layout.place.state import PlacementState
 from layout.place.units import FrozenUnitData
-from layout.plan import BlockItem, Decision, PlacedUnit, block_items
+from layout.plan import BlockItem, Decision, PlacedUnit
 from layout.rules import RuleSet, Unit
 from layout.viewer import Viewer
 
@@ -35,18 +34,9 @@ class Placement:
     unit_height: float = 0.0
     _in_instance: dict[str, tuple[PlacedUnit, ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False)
-    _block_items: tuple[BlockItem, ...] | None = field(
-        default=None, init=False, repr=False, compare=False)
-
-    def block_items(self, blocks: Sequence[Block],
-                    sizes: Sequence[BlockSize]) -> tuple[BlockItem, ...]:
-        """The plan items of the blocks its readers see (``blocks``, cut where this
-        placement's cut is, with their sizes on its device): the same for every reader who
-        shares the placement, so made once."""
-        found = self._block_items
-        if found is None or len(found) != len(blocks):
-            found = self._block_items = block_items(blocks, sizes)
-        return found
+    # The plan items of the blocks its readers see, the same for every reader who shares
+    # the placement (the pipeline makes them with it: ``pipeline._placement``).
+    block_items: tuple[BlockItem, ...] = ()
 
     def units_in(self, instance: str) -> tuple[PlacedUnit, ...]:
         """The units with each ad's slot id in page instance ``instance``

@@ -134,6 +134,5 @@ def serve(host: str, port: int, workers: int, settings: ServeSettings) -> None:
     if workers == 1:
         uvicorn.run(app, **options)
     else:
-        del app
         uvicorn.run("layout.serve.server:app_from_env", factory=True, workers=workers,
                     **options)
