@@ -1,5 +1,6 @@
-"""Caches for pure results: a weighted LRU (the API's ingested articles), and memos tied to
-one live article. Both are shared by the threads that render, so both are thread-safe."""
+"""Caches for pure results: a weighted LRU (the API's ingested articles), memos tied to
+one live article, and a few values kept per owner (``FewKept``). All are shared by the
+threads that render, so all are thread-safe."""
 
 from __future__ import annotations
 
@@ -10,6 +11,32 @@ from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
 V = TypeVar("V")
+K = TypeVar("K", bound=Hashable)
+_MISSING = object()
+
+
+class FewKept(Generic[K, V]):
+    """A few pure values by key, each made on first use: for keys a caller may vary on
+    every call (a page instance, say), so the values kept stay few. Past ``size`` of them
+    all are let go at once, which needs no lock between threads; two threads that miss
+    one key together may both make it, and either value is right."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._values: dict[K, V] = {}
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def get_or_make(self, key: K, make: Callable[[], V]) -> V:
+        values = self._values
+        found = values.get(key, _MISSING)
+        if found is _MISSING:
+            found = make()
+            if len(values) >= self.size:
+                values = self._values = {}
+            values[key] = found
+        return found  # type: ignore[return-value]
 
 
 def _unit_weight(value: object) -> int:

@@ -123,8 +123,8 @@ def build_plan(
         wall=wall,
         instance=prefix,
         decisions=[*_ingest_reports(article, access.visible_blocks), *placement.decisions],
+        visible_items=placement.block_items,
     )
-    plan.visible_items = placement.block_items
     plan.metrics = _metrics(plan, placement, profile)
     return plan
 

@@ -111,11 +111,12 @@ class PlacedUnit:
 
     @classmethod
     def with_frozen_data(cls, id: str, unit: str, kind: str, gap: int, position: str,
-                         reserved_height: float, data: Mapping[str, Any]) -> PlacedUnit:
+                         reserved_height: float, data: Mapping[str, Any],
+                         slot_id: str = "") -> PlacedUnit:
         """A placed unit whose ``data`` is frozen already (``freeze``'s result, shared
         with other placements of the unit), so it is not copied again."""
         placed = object.__new__(PlacedUnit)
-        values = (id, unit, kind, gap, position, reserved_height, data, "")
+        values = (id, unit, kind, gap, position, reserved_height, data, slot_id)
         for name, value in zip(_PLACED_FIELDS, values, strict=True):
             object.__setattr__(placed, name, value)
         return placed
@@ -125,11 +126,10 @@ class PlacedUnit:
         shared by every render of an article, whatever its instance (a render may name
         any): the id is given per plan, on a copy that shares the frozen data instead of
         freezing it again."""
-        unit = object.__new__(PlacedUnit)
-        for name in _PLACED_FIELDS:
-            object.__setattr__(unit, name, getattr(self, name))
-        object.__setattr__(unit, "slot_id", f"ad-{instance}-{self.id}")
-        return unit
+        return PlacedUnit.with_frozen_data(
+            self.id, self.unit, self.kind, self.gap, self.position, self.reserved_height,
+            self.data, f"ad-{instance}-{self.id}",
+        )
 
     def to_json(self) -> dict[str, Any]:
         item: dict[str, Any] = {
@@ -213,7 +213,8 @@ class LayoutPlan:
     instance: str = ""
     decisions: list[Decision] = field(default_factory=list)
     metrics: dict[str, Any] = field(default_factory=dict)
-    # The items of the visible blocks, when the caller has them already (``block_items``).
+    # The items of the visible blocks, when the caller has them already (``block_items``;
+    # ``items`` checks them against the reader's blocks).
     visible_items: Sequence[BlockItem] = ()
 
     @property

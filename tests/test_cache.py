@@ -1,4 +1,5 @@
-"""The weighted LRU and the per-article memos, on their own (deterministic, no server)."""
+"""The weighted LRU, the per-article memos and the few kept values, on their own
+(deterministic, no server)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
-from layout.cache import ArticleMemo, LruCache
+from layout.cache import ArticleMemo, FewKept, LruCache
 
 
 def weighed(size: int, max_weight: int | None) -> LruCache[str]:
@@ -134,3 +135,20 @@ def test_memo_entries_leave_with_their_owner() -> None:
     del owner
     gc.collect()
     assert memo._values == {}
+
+
+def test_few_kept_makes_a_value_once_and_lets_all_go_past_its_size() -> None:
+    kept: FewKept[str, list[str]] = FewKept(2)
+    made: list[str] = []
+
+    def make(key: str) -> list[str]:
+        made.append(key)
+        return [key]
+
+    first = kept.get_or_make("a", lambda: make("a"))
+    assert kept.get_or_make("a", lambda: make("a")) is first
+    kept.get_or_make("b", lambda: make("b"))
+    kept.get_or_make("c", lambda: make("c"))  # past two: "a" and "b" are let go
+    assert len(kept) == 1
+    assert kept.get_or_make("a", lambda: make("a")) is not first
+    assert made == ["a", "b", "c", "a"]

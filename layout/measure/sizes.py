@@ -18,7 +18,7 @@ from layout.blocks.base import MarkupBlock
 from layout.measure.devices import DeviceProfile
 from layout.measure.lines import line_count
 from layout.measure.outline import outline_levels
-from layout.measure.text import plain_text
+from layout.measure.text import BlockText, plain_text
 
 BLOCK_GAP_EM = 1.0  # vertical margin between blocks, in em
 TABLE_SCALE = 0.85  # table text size, as in the theme
@@ -45,11 +45,20 @@ class BlockSize:
         return self.kind in BODY_TEXT_KINDS
 
 
+def _own_text(block: Block) -> BlockText | None:
+    """The text and words a block of markup keeps (``MarkupBlock.measured_text``); None for
+    the others, and for an embed, whose text is its post's or its title and caption."""
+    if isinstance(block, MarkupBlock) and block.kind != "embed":
+        return block.measured_text
+    return None
+
+
 def block_text(block: Block) -> str:
     """All the reader-visible text of a block, as plain text."""
+    own = _own_text(block)
+    if own is not None:
+        return own[0]
     match block.kind:
-        case "paragraph" | "heading" | "note" | "quote" | "table" | "html" | "preformatted":
-            return block.measured_text[0]
         case "embed":
             caption = plain_text(block.caption or "")
             return "\n".join(filter(None, (plain_text(block.html) or block.title or
@@ -255,8 +264,9 @@ def measure(article: Article, profile: DeviceProfile) -> list[BlockSize]:
 def measure_block(block: Block, profile: DeviceProfile, level: int = 0) -> BlockSize:
     """A block's measurements; ``level`` is the level a heading is shown at (the page
     outline's, ``outline.outline_levels``), its own when not given."""
-    if isinstance(block, MarkupBlock) and block.kind != "embed":
-        text, words = block.measured_text
+    own = _own_text(block)
+    if own is not None:
+        text, words = own
     else:
         text = block_text(block)
         words = len(text.split()) if block.kind not in MEDIA_KINDS else 0

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from layout.article import Article
 from layout.blocks import SlotMarker
+from layout.cache import FewKept
 from layout.measure.gaps import Gaps
 from layout.place.checks import CHECKS
 from layout.place.decisions import FIXED, DecisionCode
@@ -32,8 +33,8 @@ class Placement:
     decisions: list[Decision] = field(default_factory=list)
     ad_height: float = 0.0
     unit_height: float = 0.0
-    _in_instance: dict[str, tuple[PlacedUnit, ...]] = field(
-        default_factory=dict, init=False, repr=False, compare=False)
+    _in_instance: FewKept[str, tuple[PlacedUnit, ...]] = field(
+        default_factory=lambda: FewKept(INSTANCES_KEPT), init=False, repr=False, compare=False)
     # The plan items of the blocks its readers see, the same for every reader who shares
     # the placement (the pipeline makes them with it: ``pipeline._placement``).
     block_items: tuple[BlockItem, ...] = ()
@@ -42,17 +43,10 @@ class Placement:
         """The units with each ad's slot id in page instance ``instance``
         (``PlacedUnit.in_instance``). Every render of an article names the same instance
         unless its caller picks one, so they are made once per instance (a few kept: the
-        caller's choice may differ on every call; past that many, the kept ones are let
-        go at once, which needs no lock between render threads)."""
-        kept = self._in_instance
-        found = kept.get(instance)
-        if found is None:
-            found = tuple(unit.in_instance(instance) if unit.kind == "ad" else unit
-                          for unit in self.units)
-            if len(kept) >= INSTANCES_KEPT:
-                kept = self._in_instance = {}
-            kept[instance] = found
-        return found
+        caller's choice may differ on every call)."""
+        return self._in_instance.get_or_make(instance, lambda: tuple(
+            unit.in_instance(instance) if unit.kind == "ad" else unit for unit in self.units
+        ))
 
 
 @dataclass

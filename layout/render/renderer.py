@@ -7,7 +7,6 @@ fail loudly; the only markup passed through unescaped is what ``sanitize`` produ
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +19,7 @@ from markupsafe import Markup
 from layout.access.view import article_metadata
 from layout.article import Article
 from layout.blocks import BLOCK_KINDS
-from layout.cache import ArticleMemo
+from layout.cache import ArticleMemo, FewKept
 from layout.html.providers import (
     audio_player_url,
     frame_policy,
@@ -253,20 +252,11 @@ class _ArticleMarkup:
         self._metadata = article_metadata(article)
         self._blocks: dict[int, str] = {}
         self._units: dict[object, tuple[PlacedUnit | Wall, object, str]] = {}
-        self._ad_configs: dict[Hashable, Any] = {}
-        self._ad_configs_lock = threading.Lock()
+        self._ad_configs: FewKept[Hashable, Any] = FewKept(AD_CONFIGS_KEPT)
 
     def ad_config(self, key: Hashable, make: Callable[[], V]) -> V:
-        configs = self._ad_configs
-        if key in configs:
-            value: V = configs[key]
-            return value
-        made = make()
-        with self._ad_configs_lock:  # the oldest leaves: no other thread may add meanwhile
-            if len(configs) >= AD_CONFIGS_KEPT:
-                configs.pop(next(iter(configs)), None)
-            configs[key] = made
-        return made
+        value: V = self._ad_configs.get_or_make(key, make)
+        return value
 
     def block(self, article: Article, index: int) -> str:
         markup = self._blocks.get(index)
