@@ -37,6 +37,8 @@ from layout.rules.units import OUT_OF_PAGE
 V = TypeVar("V")
 # Ad configurations kept per article: one per reader class and instance in use.
 AD_CONFIGS_KEPT: Final = 16
+# Page descriptions and JSON-LD kept per article: one per part shown and access mode.
+PAGE_METADATA_KEPT: Final = 8
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # layout/, where the wheel puts templates/
 
@@ -201,11 +203,21 @@ class Renderer:
             parts.append(html)
         return Markup("".join(open_parts)), Markup("".join(gated_parts))
 
+    def _page_metadata(self, plan: LayoutPlan, paywall: object) -> dict[str, Any]:
+        """The page's description and its schema.org JSON-LD, made once per article and
+        reader class (see ``_ArticleMarkup.page_metadata``)."""
+        product = paywall if isinstance(paywall, Paywall) else None
+
+        def make() -> tuple[str, Markup]:
+            summary = description(plan)
+            return summary, script_json(news_article(plan, product, summary))
+
+        markup = self._article_markup(plan.article)
+        summary, json_ld = markup.page_metadata(plan, product, make)
+        return {"description": summary, "json_ld": json_ld}
+
     def context(self, plan: LayoutPlan, extra: dict[str, Any] | None = None) -> dict[str, Any]:
-        paywall = (extra or {}).get("paywall")
-        summary = description(plan)
-        json_ld = news_article(plan, paywall if isinstance(paywall, Paywall) else None, summary)
-        page = {"description": summary, "json_ld": script_json(json_ld)}
+        page = self._page_metadata(plan, (extra or {}).get("paywall"))
         view = PageView.of(plan)
         context = {
             "article": view.article,
@@ -253,10 +265,26 @@ class _ArticleMarkup:
         self._blocks: dict[int, str] = {}
         self._units: dict[object, tuple[PlacedUnit | Wall, object, str]] = {}
         self._ad_configs: FewKept[Hashable, Any] = FewKept(AD_CONFIGS_KEPT)
+        self._page_metadata: FewKept[Hashable, tuple[Paywall | None, tuple[str, Markup]]] = (
+            FewKept(PAGE_METADATA_KEPT))
 
     def ad_config(self, key: Hashable, make: Callable[[], V]) -> V:
         value: V = self._ad_configs.get_or_make(key, make)
         return value
+
+    def page_metadata(self, plan: LayoutPlan, product: Paywall | None,
+                      make: Callable[[], tuple[str, Markup]]) -> tuple[str, Markup]:
+        """What ``make`` gives for the plan: the page's description and JSON-LD, which read
+        the article, the blocks the reader sees (their count), the access mode, whether the
+        gated part is on the page, and the paywall's product: readers equal in those get
+        the same. A product that is not the one kept (another engine's rules) makes it
+        anew."""
+        key = (plan.visible_blocks, plan.access.mode, plan.gated_selector)
+        entry = self._page_metadata.get_or_make(key, lambda: (product, make()))
+        if entry[0] is not product:
+            entry = (product, make())
+            self._page_metadata.put(key, entry)
+        return entry[1]
 
     def block(self, article: Article, index: int) -> str:
         markup = self._blocks.get(index)

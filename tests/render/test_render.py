@@ -12,7 +12,7 @@ from layout import Engine, Viewer, load_article
 from layout.article import article_from_data
 from layout.errors import ConfigError
 from tests.support.corpus import SAMPLES, sample_sources
-from tests.support.readers import NOW, mixed_readers
+from tests.support.readers import NOW, mixed_readers, spent_meter
 
 SAMPLE = SAMPLES / "articles" / "news-harbour-strike.json"
 EVIL = "<script>alert(1)</script>"
@@ -184,3 +184,32 @@ def test_the_end_anchor_follows_the_gated_section() -> None:
     last = anchors[-1]
     assert last.get("data-gap") == str(result.layout_plan.visible_blocks)
     assert gated[0] not in list(last.iterancestors())
+
+
+def test_the_page_metadata_is_made_once_per_reader_class(monkeypatch) -> None:
+    """The description and JSON-LD are a function of the article, the part shown and the
+    access mode: a repeat reader of the same class reuses them, another class gets its
+    own."""
+    import layout.render.renderer as renderer
+
+    made = []
+    original = renderer.news_article
+
+    def counting(*args, **kwargs):
+        made.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(renderer, "news_article", counting)
+    engine = Engine(development=True)
+    article = load_article(SAMPLES / "articles" / "longread-last-ferry.json")
+    def data(viewer: Viewer) -> dict:
+        return json.loads(json_ld(engine.render(article, viewer, now=NOW).html))
+
+    first = data(Viewer())
+    again = data(Viewer(consent=False))
+    subscriber = data(Viewer(audience="subscriber"))
+    walled = data(Viewer(meter=spent_meter(engine)))
+    assert len(made) == 2
+    assert again == first == subscriber
+    assert walled["wordCount"] < first["wordCount"]
+    assert "hasPart" in first and "hasPart" not in walled
