@@ -104,13 +104,14 @@ def _template_name(item: PlanItem) -> str:
     return template or f"units/{item.kind}.html.j2"
 
 
-def render_small(template: jinja2.Template, variables: dict[str, Any]) -> str:
-    """Render a small template (one block, one unit) to its markup (a plain string, as the
-    direct writers give it: see ``direct``).
+def render_template(template: jinja2.Template, variables: dict[str, Any]) -> str:
+    """Render a template of the theme to its markup (a plain string, as the direct writers
+    give it: see ``direct``): every block, unit, page and fragment is rendered here.
 
-    ``Template.render`` copies the template's globals, a ChainMap, into every new context:
-    for a template of one line that copy costs more than the rendering. Here the context
-    is built over a plain copy of the globals, which is what ``render`` would build.
+    ``Template.render`` copies the template's globals, a ChainMap, into every new context,
+    key by key in Python: for a template of one line that copy costs more than the
+    rendering, and on a page it is a tenth of a repeat view. Here the context is built over
+    a plain copy of the globals, which is what ``render`` would build.
     """
     context = template.new_context({**template.environment.globals, **variables}, shared=True)
     markup: str = template.environment.concat(template.root_render_func(context))
@@ -232,10 +233,10 @@ class Renderer:
         return context
 
     def page(self, plan: LayoutPlan, extra: dict[str, Any] | None = None) -> str:
-        return self._page.render(self.context(plan, extra))
+        return render_template(self._page, self.context(plan, extra))
 
     def fragment(self, plan: LayoutPlan, extra: dict[str, Any] | None = None) -> str:
-        return self._fragment.render(self.context(plan, extra))
+        return render_template(self._fragment, self.context(plan, extra))
 
 
 class _ArticleMarkup:
@@ -297,7 +298,7 @@ class _ArticleMarkup:
             else:
                 template = self._templates(BLOCK_TEMPLATES[block.kind])
                 variables = {"block": block, "level": level, "article": self._metadata}
-                markup = render_small(template, variables)
+                markup = render_template(template, variables)
             self._blocks[index] = markup
         return markup
 
@@ -321,4 +322,4 @@ class _ArticleMarkup:
         unit = item if isinstance(item, PlacedUnit) else None
         wall = item if isinstance(item, Wall) else None
         context = {"unit": unit, "wall": wall, "article": self._metadata, "paywall": paywall}
-        return render_small(template, context)
+        return render_template(template, context)

@@ -9,7 +9,7 @@ from layout import Engine
 from layout.article import article_from_data
 from layout.measure.outline import outline_levels
 from layout.render.direct import WRITERS
-from layout.render.renderer import BLOCK_TEMPLATES, Renderer, render_small
+from layout.render.renderer import BLOCK_TEMPLATES, Renderer, render_template
 from tests.support.corpus import corpus_sources, gutenberg_sources, sample_sources
 
 
@@ -29,7 +29,7 @@ def test_writer_gives_the_bytes_of_the_default_template(kind):
     template = renderer.template(BLOCK_TEMPLATES[kind])
     compared = 0
     for article, block, level in _blocks_of_kind(kind):
-        expected = render_small(template, {"block": block, "level": level, "article": article})
+        expected = render_template(template, {"block": block, "level": level, "article": article})
         assert WRITERS[kind](block, level) == expected, (article.id, block)
         compared += 1
     assert compared > 20
@@ -42,7 +42,7 @@ def test_writer_matches_the_template_for_each_alignment(align):
         block = {"kind": kind, "html": "Text & <b>more</b>", "align": align}
         built = article_from_data({"id": "a", "headline": "H", "blocks": [block]}).blocks[0]
         template = renderer.template(BLOCK_TEMPLATES[kind])
-        expected = render_small(template, {"block": built, "level": 3, "article": None})
+        expected = render_template(template, {"block": built, "level": 3, "article": None})
         assert WRITERS[kind](built, 3) == expected
 
 
@@ -52,7 +52,7 @@ def test_list_writer_matches_the_template(ordered):
     block = {"kind": "list", "ordered": ordered, "items": ["One &amp; <b>two</b>", ""]}
     built = article_from_data({"id": "a", "headline": "H", "blocks": [block]}).blocks[0]
     template = renderer.template(BLOCK_TEMPLATES["list"])
-    expected = render_small(template, {"block": built, "level": 0, "article": None})
+    expected = render_template(template, {"block": built, "level": 0, "article": None})
     assert WRITERS["list"](built, 0) == expected
 
 
@@ -83,7 +83,7 @@ def test_image_writer_matches_the_template(fields):
     built = article_from_data({"id": "a", "headline": "H",
                                "blocks": [{"kind": "image", **fields}]}).blocks[0]
     template = renderer.template(BLOCK_TEMPLATES["image"])
-    expected = render_small(template, {"block": built, "level": 0, "article": None})
+    expected = render_template(template, {"block": built, "level": 0, "article": None})
     assert WRITERS["image"](built, 0) == expected
 
 
@@ -103,7 +103,7 @@ def test_the_ad_writer_gives_the_bytes_of_the_default_template():
             for unit in plan.units:
                 if unit.kind != "ad" or unit.position in ("anchor", "interstitial"):
                     continue
-                expected = render_small(template, {"unit": unit, "wall": None,
+                expected = render_template(template, {"unit": unit, "wall": None,
                                                    "article": article, "paywall": None})
                 assert UNIT_WRITERS["units/ad.html.j2"](unit) == expected, (article.id, unit)
                 compared += 1
