@@ -14,7 +14,6 @@ configuration. Without the libraries the bootstrap only queues commands: it is i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -114,10 +113,10 @@ def ad_config(plan: LayoutPlan, rules: RuleSet) -> dict[str, Any] | None:
     }
 
 
-def _gpt_sizes(format_: str, sizes: Sequence[Sequence[int]]) -> list[Any]:
-    """GPT's sizes for a slot: a fluid or native slot also takes ``"fluid"``."""
-    listed: list[Any] = [list(size) for size in sizes]
-    return ["fluid", *listed] if format_ in ("fluid", "native") else listed
+def _gpt_sizes(format_: str, sizes: list[list[int]]) -> list[Any]:
+    """GPT's sizes for a slot: a fluid or native slot also takes ``"fluid"``. The sizes
+    are the spec's own lists (the spec is made for this configuration alone)."""
+    return ["fluid", *sizes] if format_ in ("fluid", "native") else sizes
 
 
 def _slot(spec: dict[str, Any]) -> dict[str, Any]:
