@@ -141,9 +141,12 @@ class Walker:
             if tag in PHRASING and self._phrasing_only(child):
                 self._add_markup(outer_html(child), child)
             else:
-                self._flush()
+                if self._inline:
+                    self._flush()
                 self._element(child)
-            self._add_text(child.tail)
+            tail = child.tail
+            if tail:
+                self._add_text(tail)
 
     def _flush(self) -> None:
         if not self._inline:
@@ -190,17 +193,24 @@ class Walker:
         self._context = self._make_context()
 
     def _paragraph(self, element: etree._Element) -> None:
+        """A paragraph of phrasing content: one block (its images, when it has no text),
+        written at once; else its content is walked as any wrapper's. Nothing is pending
+        here (``_children`` has flushed the run before the element)."""
         if not self._phrasing_only(element):
             self._children(element)
             self._flush()
             return
-        align = alignment(element)
+        html = inner_html(element).strip()
+        if not html:
+            return
         text = element_text(element)
-        before = len(self.found)
-        self._add_markup(inner_html(element), element, None if text is None else text[1] > 0)
-        self._flush()
-        if len(self.found) == before + 1 and self.found[-1]["kind"] == "paragraph":
-            if align:
-                self.found[-1]["align"] = align
-            if text is not None:
-                self.texts[self.found[-1]["html"]] = text
+        if not (has_text(element) if text is None else text[1] > 0):
+            self.found.extend(image_block(img) for img in element.iter("img"))
+            return
+        block: BlockData = {"kind": "paragraph", "html": html}
+        align = alignment(element)
+        if align:
+            block["align"] = align
+        self.found.append(block)
+        if text is not None:
+            self.texts[html] = text

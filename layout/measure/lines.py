@@ -51,11 +51,14 @@ def glyph_width_em(text: str) -> float:
 
 def line_count(text: str, width: float, font: float) -> int:
     """Lines of wrapped text; a line loses about half a word to wrapping."""
+    if not text or text.isspace():
+        return 0
     fits = max(1, int(width / (font * glyph_width_em(text))))
     per_line = max(1, fits - WRAP_LOSS_CHARS)  # a line that wraps loses part of a word
-    parts = text.split("\n") if "\n" in text else (text,)
+    if "\n" not in text:  # one line of text, as most blocks are
+        return 1 if len(text) <= fits else math.ceil(len(text) / per_line)
     return sum(
         1 if len(part) <= fits else math.ceil(len(part) / per_line)
-        for part in parts
+        for part in text.split("\n")
         if part and not part.isspace()
     )

@@ -51,12 +51,12 @@ def image(block: Block, level: int) -> str:
 
 def paragraph(block: Block, level: int) -> str:
     assert isinstance(block, Paragraph)
-    return f"<p{_align(block)}>{block.markup}</p>\n"
+    return f"<p{_align(block)}>{block.html}</p>\n"  # sanitized markup
 
 
 def heading(block: Block, level: int) -> str:
     assert isinstance(block, Heading)
-    return f"<h{level}{_align(block)}>{block.markup}</h{level}>\n"
+    return f"<h{level}{_align(block)}>{block.html}</h{level}>\n"  # sanitized markup
 
 
 def listing(block: Block, level: int) -> str:
