@@ -29,6 +29,7 @@ from layout.limits import DEFAULT_LIMITS, Limits, over_limit
 from layout.measure.text import BlockText
 
 _LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_MARKS = frozenset({TEASER_MARK, NO_ADS_MARK})
 
 
 def ingest_html(
@@ -84,7 +85,12 @@ def _read_marks(found: list[BlockData], data: dict[str, Any],
                 reports: list[dict[str, Any]]) -> list[BlockData]:
     """The editor's marks read off the blocks into the article: the teaser's end (the
     first <!--more-->) and ``[ad no]``. Reports keep pointing at their blocks."""
-    blocks: list[BlockData] = []
+    blocks = [block for block in found if block["kind"] not in _MARKS]
+    if len(blocks) == len(found):  # no marks (most bodies): no report moves
+        for report in reports:
+            report["block"] = min(report["block"], len(blocks) - 1) if blocks else None
+        return blocks
+    blocks = []
     shift: dict[int, int] = {}
     for index, block in enumerate(found):
         shift[index] = index - len(blocks)

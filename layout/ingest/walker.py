@@ -116,9 +116,14 @@ class Walker:
             del self._context
 
     def _add_text(self, text: str | None) -> None:
-        if text:
-            self._inline.append(escape(text, quote=False))
-            self._has_text = self._has_text or not text.isspace()
+        if not text:
+            return
+        if text.isspace():
+            if self._inline:  # white space at a run's start is stripped with its ends
+                self._inline.append(escape(text, quote=False))
+            return
+        self._inline.append(escape(text, quote=False))
+        self._has_text = True
 
     def _add_markup(self, markup: str, source: etree._Element,
                     holds_text: bool | None = None) -> None:
@@ -168,7 +173,7 @@ class Walker:
         The recursion is two frames a level (this and ``_children``), which is what
         MAX_SUPPORTED_DEPTH counts on: everything is done in this frame."""
         tag = element.tag
-        wordpress = BLOCK_ATTRIBUTE in element.attrib
+        wordpress = element.get(BLOCK_ATTRIBUTE) is not None
         outer = self._wordpress
         if wordpress:
             self._set_wordpress(block_of(element))

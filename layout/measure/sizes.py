@@ -166,11 +166,10 @@ def block_height(block: Block, text: str, profile: DeviceProfile, level: int = 0
     """Estimated rendered height of a block in CSS pixels, margins included (``level``:
     the level a heading is shown at)."""
     gap = profile.font_size * BLOCK_GAP_EM
-    kind = block.kind
-    if kind == "paragraph":  # most blocks are: decided before the other kinds are tried
+    if block.kind == "paragraph":  # most blocks are: decided before the other kinds are tried
         return _text_height(text, profile) + gap
     small = 0.85
-    match kind:
+    match block.kind:
         case "heading":
             return _heading_height(text, level or block.level, profile)
         case "image":
@@ -203,7 +202,7 @@ def block_height(block: Block, text: str, profile: DeviceProfile, level: int = 0
             return _text_height(text, profile, inset_em=1.4) + gap
         case "note":
             return _text_height(text, profile, small) + gap
-    if kind == "html":
+    if block.kind == "html":
         return _text_height(text, profile) + _raw_media_height(block.html, profile) + gap
     return _text_height(text, profile) + gap
 
