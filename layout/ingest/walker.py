@@ -205,6 +205,7 @@ class Walker:
             self._children(element)
             self._flush()
             return
+        assert not self._inline, "a paragraph starts after the run before it is flushed"
         html = inner_html(element).strip()
         if not html:
             return

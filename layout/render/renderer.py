@@ -111,10 +111,15 @@ def render_template(template: jinja2.Template, variables: dict[str, Any]) -> str
     ``Template.render`` copies the template's globals, a ChainMap, into every new context,
     key by key in Python: for a template of one line that copy costs more than the
     rendering, and on a page it is a tenth of a repeat view. Here the context is built over
-    a plain copy of the globals, which is what ``render`` would build.
+    a plain copy of the environment's globals, which is what ``render`` would build (no
+    template here has globals of its own).
     """
-    context = template.new_context({**template.environment.globals, **variables}, shared=True)
-    markup: str = template.environment.concat(template.root_render_func(context))
+    environment = template.environment
+    context = template.new_context({**environment.globals, **variables}, shared=True)
+    try:
+        markup: str = environment.concat(template.root_render_func(context))
+    except Exception:
+        environment.handle_exception()  # re-raised with the template's own lines, as render does
     return markup
 
 

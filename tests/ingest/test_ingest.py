@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from layout import Engine
@@ -249,3 +253,20 @@ def test_hero_caption_in_sidecar_metadata_is_sanitized() -> None:
     article = article_from_html("<p>Body.</p>", meta, source="story.meta.json")
     assert article.hero is not None and article.hero.caption is not None
     assert "<script" not in article.hero.caption and "<b>x</b>" in article.hero.caption
+
+
+def test_a_block_with_two_alignments_gets_the_same_one_in_every_process() -> None:
+    """The block's place in the column wins over its text's, whatever the order of the
+    classes and the process's string hashing (a set's order must not decide it)."""
+    script = (
+        "from layout.ingest.body import ingest_html\n"
+        "for html in ('<h2 class=\"alignwide has-text-align-center\">T</h2><p>x</p>',\n"
+        "             '<h2 class=\"has-text-align-center alignwide\">T</h2><p>x</p>'):\n"
+        "    print(ingest_html(html, {'headline': 'H'}, default_id='a').blocks[0].align)\n"
+    )
+    seen = set()
+    for seed in ("0", "1", "2", "3"):
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                              check=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        seen.add(done.stdout)
+    assert seen == {"wide\nwide\n"}

@@ -139,6 +139,18 @@ def test_undefined_name_in_a_theme_template_raises(tmp_path):
         engine.render(article({"kind": "paragraph", "html": "x"}))
 
 
+@pytest.mark.parametrize("name", ["page.html.j2", "blocks/paragraph.html.j2"])
+def test_an_error_in_a_theme_template_points_at_the_templates_own_line(tmp_path, name):
+    """A theme's bug is reported where it is: the traceback ends in the template's file,
+    at its line, as Jinja's own rendering reports it."""
+    (tmp_path / name).parent.mkdir(exist_ok=True)
+    (tmp_path / name).write_text("<p>\n{{ 1 // 0 }}</p>\n", encoding="utf-8")
+    with pytest.raises(ZeroDivisionError) as raised:
+        Engine(templates=tmp_path).render(article({"kind": "paragraph", "html": "x"}))
+    last = raised.traceback[-1]
+    assert str(last.path).endswith(name) and last.lineno + 1 == 2
+
+
 def test_undefined_attribute_in_a_theme_template_raises(tmp_path):
     (tmp_path / "blocks").mkdir()
     (tmp_path / "blocks" / "paragraph.html.j2").write_text(

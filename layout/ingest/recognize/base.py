@@ -66,8 +66,13 @@ ALIGN_CLASSES: Final = {
 
 def alignment(element: Element) -> str | None:
     """The CMS's alignment of a block, from its classes (``alignright``,
-    ``has-text-align-center``) or a WordPress figure's wrapper."""
-    return next((ALIGN_CLASSES[c] for c in classes(element) if c in ALIGN_CLASSES), None)
+    ``has-text-align-center``) or a WordPress figure's wrapper. With several, the first in
+    ``ALIGN_CLASSES`` wins (the block's place in the column before its text's), whatever
+    their order in the attribute."""
+    names = classes(element)
+    if not names:
+        return None
+    return next((value for name, value in ALIGN_CLASSES.items() if name in names), None)
 
 
 MEDIA_TAGS: Final = ("img", "iframe", "video", "audio", "table")
