@@ -38,13 +38,6 @@ class FewKept(Generic[K, V]):
             values[key] = found
         return found  # type: ignore[return-value]
 
-    def put(self, key: K, value: V) -> None:
-        """Keep ``value`` for ``key`` in place of what was kept."""
-        values = self._values
-        if key not in values and len(values) >= self.size:
-            values = self._values = {}
-        values[key] = value
-
 
 def _unit_weight(value: object) -> int:
     return 1

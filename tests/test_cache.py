@@ -153,13 +153,3 @@ def test_few_kept_makes_a_value_once_and_lets_all_go_past_its_size() -> None:
     assert kept.get_or_make("a", lambda: make("a")) is not first
     assert made == ["a", "b", "c", "a"]
 
-
-def test_few_kept_put_replaces_a_value_and_keeps_within_its_size() -> None:
-    kept: FewKept[str, int] = FewKept(2)
-    kept.put("a", 1)
-    kept.put("a", 2)
-    assert kept.get_or_make("a", lambda: 0) == 2
-    kept.put("b", 3)
-    kept.put("c", 4)  # past two: the others are let go
-    assert len(kept) == 1
-    assert kept.get_or_make("c", lambda: 0) == 4

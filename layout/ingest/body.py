@@ -8,6 +8,7 @@ html. Only a leading heading of the body may become metadata (the headline).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import Any
 
 from lxml import etree
@@ -85,24 +86,15 @@ def _read_marks(found: list[BlockData], data: dict[str, Any],
                 reports: list[dict[str, Any]]) -> list[BlockData]:
     """The editor's marks read off the blocks into the article: the teaser's end (the
     first <!--more-->) and ``[ad no]``. Reports keep pointing at their blocks."""
+    marks = [index for index, block in enumerate(found) if block["kind"] in _MARKS]
     blocks = [block for block in found if block["kind"] not in _MARKS]
-    if len(blocks) == len(found):  # no marks (most bodies): no report moves
-        for report in reports:
-            report["block"] = min(report["block"], len(blocks) - 1) if blocks else None
-        return blocks
-    blocks = []
-    shift: dict[int, int] = {}
-    for index, block in enumerate(found):
-        shift[index] = index - len(blocks)
-        if block["kind"] == TEASER_MARK:
-            data.setdefault("teaser_end", len(blocks))
-        elif block["kind"] == NO_ADS_MARK:
-            data.setdefault("no_ads", True)
+    for before, index in enumerate(marks):  # ``before`` marks precede this one
+        if found[index]["kind"] == TEASER_MARK:
+            data.setdefault("teaser_end", index - before)
         else:
-            blocks.append(block)
+            data.setdefault("no_ads", True)
     for report in reports:
-        at = report["block"]
-        at -= shift.get(at, len(found) - len(blocks))
+        at = report["block"] - bisect_left(marks, report["block"])  # the marks before it
         report["block"] = min(at, len(blocks) - 1) if blocks else None
     return blocks
 

@@ -33,8 +33,9 @@ _SUM_CHUNK = 600
 
 
 def _byte_sum(data: bytes) -> int:
-    """The sum of the bytes of data longer than a chunk, in C, a checksum per chunk
-    (``sum(data)`` makes a Python int of every byte)."""
+    """The sum of the bytes, in C: ``sum(data)`` makes a Python int of every byte."""
+    if len(data) <= _SUM_CHUNK:
+        return (zlib.adler32(data) & 0xFFFF) - 1
     return sum((zlib.adler32(data[start:start + _SUM_CHUNK]) & 0xFFFF) - 1
                for start in range(0, len(data), _SUM_CHUNK))
 
@@ -45,8 +46,6 @@ def glyph_width_em(text: str) -> float:
     if not text:
         return GLYPH_WIDTH_EM
     data = text.encode("latin-1", "replace").translate(_ADVANCE_TABLE)
-    if len(data) <= _SUM_CHUNK:  # most texts: one checksum is the sum (see ``_byte_sum``)
-        return ((zlib.adler32(data) & 0xFFFF) - 1) / (100 * len(data))
     return _byte_sum(data) / (100 * len(data))
 
 

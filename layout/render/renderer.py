@@ -271,7 +271,7 @@ class _ArticleMarkup:
         self._blocks: dict[int, str] = {}
         self._units: dict[object, tuple[PlacedUnit | Wall, object, str]] = {}
         self._ad_configs: FewKept[Hashable, Any] = FewKept(AD_CONFIGS_KEPT)
-        self._page_metadata: FewKept[Hashable, tuple[Paywall | None, tuple[str, Markup]]] = (
+        self._page_metadata: FewKept[Hashable, tuple[Paywall | None, str, Markup]] = (
             FewKept(PAGE_METADATA_KEPT))
 
     def ad_config(self, key: Hashable, make: Callable[[], V]) -> V:
@@ -283,14 +283,12 @@ class _ArticleMarkup:
         """What ``make`` gives for the plan: the page's description and JSON-LD, which read
         the article, the blocks the reader sees (their count), the access mode, whether the
         gated part is on the page, and the paywall's product: readers equal in those get
-        the same. A product that is not the one kept (another engine's rules) makes it
-        anew."""
-        key = (plan.visible_blocks, plan.access.mode, plan.gated_selector)
-        entry = self._page_metadata.get_or_make(key, lambda: (product, make()))
-        if entry[0] is not product:
-            entry = (product, make())
-            self._page_metadata.put(key, entry)
-        return entry[1]
+        the same. The product is named by its identity, which the entry keeps it alive
+        for, so no other object can take it over."""
+        key = (plan.visible_blocks, plan.access.mode, plan.gated_selector, id(product))
+        _, summary, json_ld = self._page_metadata.get_or_make(
+            key, lambda: (product, *make()))
+        return summary, json_ld
 
     def block(self, article: Article, index: int) -> str:
         markup = self._blocks.get(index)
