@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from layout.article import Article
 from layout.blocks import Block, Gallery, Quote, Table
@@ -31,9 +31,10 @@ BODY_TEXT_KINDS = frozenset({"paragraph", "list", "quote", "preformatted"})
 MEDIA_KINDS = frozenset({"image", "gallery", "video", "audio", "related", "embed"})
 
 
-@dataclass(frozen=True, slots=True)
-class BlockSize:
-    """What placement needs to know about one block."""
+class BlockSize(NamedTuple):
+    """What placement needs to know about one block. A named tuple: one is made for every
+    block, and a tuple of numbers and a name is the cheapest to make and, once the
+    collector has seen it, costs no collection (``docs/performance.md``)."""
 
     kind: str
     words: int
