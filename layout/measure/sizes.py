@@ -32,9 +32,9 @@ MEDIA_KINDS = frozenset({"image", "gallery", "video", "audio", "related", "embed
 
 
 class BlockSize(NamedTuple):
-    """What placement needs to know about one block. A named tuple: one is made for every
-    block, and a tuple of numbers and a name is the cheapest to make and, once the
-    collector has seen it, costs no collection (``docs/performance.md``)."""
+    """What placement needs to know about one block. A named tuple, since one is made for
+    every block: it is made in one call, where a frozen dataclass sets each field through
+    ``object.__setattr__`` (``docs/performance.md``)."""
 
     kind: str
     words: int
