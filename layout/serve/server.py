@@ -134,5 +134,7 @@ def serve(host: str, port: int, workers: int, settings: ServeSettings) -> None:
     if workers == 1:
         uvicorn.run(app, **options)
     else:
+        del app  # built to check the settings: the workers build their own, and the
+        # supervising process need not keep this one alive while they run
         uvicorn.run("layout.serve.server:app_from_env", factory=True, workers=workers,
                     **options)
